@@ -1,0 +1,1 @@
+"""The engine: the clock, named random streams and the queue kernels. It knows no policy."""

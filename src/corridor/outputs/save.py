@@ -1,0 +1,47 @@
+"""Save a Result as the files of a run directory: daily.parquet, fiscal_years.csv, run.json
+(and children.parquet with per-child records when asked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corridor import __version__
+from corridor.outputs.writer import sha256, write_outputs
+
+
+def manifest(result, arrivals_file: Path | None, draws: int) -> dict:
+    """What made the run: enough to repeat it exactly."""
+    return {
+        "corridor_version": __version__,
+        "scenario": result.scenario,
+        "scenario_files": result.meta.get("scenario_files", []),
+        "seed": result.seed,
+        "draws": draws,
+        "start": str(result.start),
+        "end": str(result.end),
+        "simulated_from": str(result.clock.origin),
+        "arrivals": (
+            {"file": str(arrivals_file), "sha256": sha256(arrivals_file)}
+            if arrivals_file
+            else "shipped history (corridor/data/history/arrivals_monthly.csv) and projection"
+        ),
+        "parameters_fingerprint": result.params.fingerprint(),
+        "parameters": result.params.resolved(),
+    }
+
+
+def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool = False,
+             overwrite: bool = False) -> None:  # fmt: skip
+    def parquet(df):
+        return lambda path: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
+
+    writers = {
+        "daily.parquet": parquet(result.daily),
+        "fiscal_years.csv": lambda path: result.fiscal_years.to_csv(path, index=False),
+    }
+    if records:
+        writers["children.parquet"] = parquet(result.records())
+    write_outputs(Path(out), writers, manifest(result, arrivals_file, len(result.draws)), overwrite)

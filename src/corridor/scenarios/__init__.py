@@ -1,0 +1,1 @@
+"""Scenarios: named sets of dated parameter changes, kept as YAML data files."""

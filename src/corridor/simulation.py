@@ -1,0 +1,154 @@
+"""The simulation object: a scenario, a period, a seed and draws in; tidy tables out.
+
+The simulated period always starts at the first month of arrivals (October 2008 for the shipped
+history, or the first month of a user's file), whatever the reporting window: shelters and
+border stations are then filled by the children who really came before the window opens, and a
+day's result does not depend on which window was asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor.engine.clock import Clock
+from corridor.engine.rng import Streams
+from corridor.errors import CorridorError
+from corridor.outputs.metrics import DailyMetrics, Tally
+from corridor.outputs.tables import fiscal_year_table, long_table
+from corridor.parameters.tree import ParameterSet, load_parameters
+from corridor.scenarios import loader as scenarios
+from corridor.stages import arrivals, border, shelter
+from corridor.stages.children import Children
+
+HISTORY_START = dt.date(2008, 10, 1)
+# stages in the order a child meets them; each adds its columns, then its metrics
+STAGES = ("arrivals", "border", "shelter", "metrics")
+
+
+def parse_date(text: str | dt.date, name: str) -> dt.date:
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise CorridorError(name, f"'{text}' is not a valid date (YYYY-MM-DD)") from None
+
+
+@dataclass
+class DrawResult:
+    draw: int
+    children: Children
+    metrics: DailyMetrics
+
+
+@dataclass
+class Result:
+    """The outputs of a run: tidy daily and fiscal-year tables, and per-child records."""
+
+    scenario: str
+    start: dt.date
+    end: dt.date
+    seed: int
+    draws: list[DrawResult]
+    clock: Clock
+    params: ParameterSet
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def daily(self) -> pd.DataFrame:
+        return long_table(self)
+
+    @property
+    def fiscal_years(self) -> pd.DataFrame:
+        return fiscal_year_table(self)
+
+    def records(self) -> pd.DataFrame:
+        """One row per child per draw (the children apprehended up to the window's end)."""
+        frames = []
+        for d in self.draws:
+            f = d.children.to_frame(self.clock.origin)
+            f.insert(0, "draw", d.draw)
+            f.insert(0, "scenario", self.scenario)
+            frames.append(f)
+        return pd.concat(frames, ignore_index=True)
+
+
+class Simulation:
+    """A configured run. ``Simulation(...).run()`` gives a :class:`Result`."""
+
+    def __init__(
+        self,
+        scenario: str = "baseline",
+        start: str | dt.date = "2013-10-01",
+        end: str | dt.date = "2016-09-30",
+        seed: int = 1,
+        draws: int = 1,
+        arrivals_file: str | Path | None = None,
+        params_dir: str | Path | None = None,
+    ):
+        self.start = parse_date(start, "--start")
+        self.end = parse_date(end, "--end")
+        if self.end < self.start:
+            raise CorridorError("--end", f"{self.end} is before --start {self.start}")
+        if draws < 1:
+            raise CorridorError("--draws", f"{draws} must be at least 1")
+        if seed < 0:
+            raise CorridorError("--seed", f"{seed} must be 0 or more")
+        self.seed, self.n_draws = int(seed), int(draws)
+        self.arrivals_file = Path(arrivals_file) if arrivals_file else None
+        self.scenario = scenarios.load(scenario)
+        self.params = self.scenario.apply(load_parameters(Path(params_dir) if params_dir else None))
+        # validated now, so a bad file fails before any work is done
+        self._user_arrivals = (
+            arrivals.read_arrivals_csv(self.arrivals_file) if self.arrivals_file else None
+        )
+        origin = HISTORY_START
+        if self._user_arrivals is not None:
+            origin = min(self._user_arrivals["month"])
+        self.clock = Clock.between(min(origin, self.start), self.end)
+
+    def run_draw(self, draw: int, step: Callable[[str], None] | None = None) -> DrawResult:
+        step = step or (lambda _: None)
+        clock, params = self.clock, self.params
+        streams = Streams(self.seed, draw)
+        if self._user_arrivals is not None:
+            table = self._user_arrivals
+        else:
+            table = arrivals.arrivals_table(params, self.end, streams, None)
+        children = arrivals.make_children(table, params, clock, streams)
+        step("arrivals")
+        border.run(children, params, clock, streams)
+        step("border")
+        beds = shelter.run(children, params, clock, streams)
+        step("shelter")
+        out = DailyMetrics(clock.n_days)
+        tally = Tally(children.country, clock.n_days)
+        border.metrics(children, params, clock, tally, out)
+        shelter.metrics(children, params, clock, tally, out, beds)
+        step("metrics")
+        return DrawResult(draw, children, out)
+
+    def run(self, progress: Callable[[str], None] | None = None) -> Result:
+        results = [self.run_draw(d, progress) for d in range(self.n_draws)]
+        return Result(
+            scenario=self.scenario.name,
+            start=self.start,
+            end=self.end,
+            seed=self.seed,
+            draws=results,
+            clock=self.clock,
+            params=self.params,
+            meta={"scenario_files": self.scenario.as_data()},
+        )
+
+
+def window_days(result: Result) -> np.ndarray:
+    """Indices of the simulated days inside the reporting window."""
+    first = result.clock.day(result.start)
+    return np.arange(first, result.clock.n_days)

@@ -1,0 +1,164 @@
+"""Arrivals: who is apprehended at the southwest border, and when.
+
+History (FY2009 to the last year in the shipped data) is the observed count of children per
+country and month (``data/history/arrivals_monthly.csv``, built by ``tools/build_history.py``).
+Those counts are kept exactly; only the day and hour within the month are random. Beyond history
+the expected count per country and month is the projection parameter spread by the seasonal
+profile (``data/history/seasonal_profile.csv``), and the count is Poisson. A user's CSV
+(``--arrivals FILE``: ``month,country,children``) replaces both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor.engine.clock import Clock
+from corridor.engine.rng import Streams
+from corridor.errors import CorridorError
+from corridor.parameters.tree import ParameterSet
+from corridor.stages.children import COUNTRIES, Children
+
+HISTORY_DIR = Path(__file__).parent.parent / "data" / "history"
+AGE_BANDS = {"a00_05": (0, 6), "a06_12": (6, 13), "a13_14": (13, 15), "a15_16": (15, 17), "a17": (17, 18)}
+_COUNTRY_ALIASES = {"OTHER": "OTH"}
+
+
+def history_monthly() -> pd.DataFrame:
+    """The shipped historical counts: columns month (first day, date), country, children."""
+    df = pd.read_csv(HISTORY_DIR / "arrivals_monthly.csv", dtype={"month": str, "country": str})
+    df["month"] = pd.to_datetime(df["month"] + "-01").dt.date
+    return df[["month", "country", "children"]]
+
+
+def seasonal_index() -> np.ndarray:
+    """Twelve monthly multipliers (January first) with mean 1."""
+    df = pd.read_csv(HISTORY_DIR / "seasonal_profile.csv").sort_values("month_of_year")
+    return df["index"].to_numpy(float)
+
+
+def history_end() -> dt.date:
+    """The last day with historical arrivals."""
+    last = max(history_monthly()["month"])
+    return (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+
+
+def read_arrivals_csv(path: Path) -> pd.DataFrame:
+    """A user's arrivals file, validated: every problem is one line naming the file and field."""
+    where = str(path)
+    if not Path(path).is_file():
+        raise CorridorError(where, "arrivals file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as e:  # pandas raises several types for unreadable CSV
+        raise CorridorError(where, f"not a readable CSV ({type(e).__name__})") from None
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    for col in ("month", "country", "children"):
+        if col not in raw.columns:
+            raise CorridorError(where, f"missing column '{col}' (need month,country,children)")
+    if raw.empty:
+        raise CorridorError(where, "no rows")
+    rows = []
+    for i, r in raw.iterrows():
+        line = f"{where}: row {i + 2}"
+        month = r["month"].strip()
+        try:
+            first = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            raise CorridorError(line, f"month '{month}' is not a month (YYYY-MM)") from None
+        country = _COUNTRY_ALIASES.get(r["country"].strip().upper(), r["country"].strip().upper())
+        if country not in COUNTRIES:
+            raise CorridorError(line, f"country '{r['country']}' is not one of {', '.join(COUNTRIES)}")
+        try:
+            n = float(r["children"])
+        except ValueError:
+            raise CorridorError(line, f"children '{r['children']}' is not a number") from None
+        if not np.isfinite(n) or n < 0:
+            raise CorridorError(line, f"children {r['children']} must be a count >= 0")
+        rows.append((first, country, n))
+    df = pd.DataFrame(rows, columns=["month", "country", "children"])
+    dup = df.duplicated(["month", "country"])
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise CorridorError(f"{where}: row {i + 2}", "month and country repeat an earlier row")
+    df["children"] = _round_preserving_total(df["children"].to_numpy())
+    return df
+
+
+def _round_preserving_total(x: np.ndarray) -> np.ndarray:
+    """Integers that add up to the rounded total (largest remainder)."""
+    base = np.floor(x)
+    short = int(round(x.sum() - base.sum()))
+    if short > 0:
+        base[np.argsort(-(x - base), kind="stable")[:short]] += 1
+    return base.astype(np.int64)
+
+
+def projected_monthly(params: ParameterSet, first: dt.date, last: dt.date, rng) -> pd.DataFrame:
+    """Poisson counts by country and month from ``first`` (a month start) to ``last``."""
+    season = seasonal_index()
+    annual = params["origin.projection.annual_children"]
+    months = pd.date_range(first, last, freq="MS")
+    rows = []
+    for m in months:
+        for c in COUNTRIES:
+            mean = annual.group(m.date(), c) / 12.0 * season[m.month - 1]
+            rows.append((m.date(), c, int(rng.poisson(mean))))
+    return pd.DataFrame(rows, columns=["month", "country", "children"])
+
+
+def arrivals_table(
+    params: ParameterSet, last_day: dt.date, streams: Streams, user_file: Path | None
+) -> pd.DataFrame:
+    """Counts by month and country for the whole simulated period: history then projection."""
+    if user_file is not None:
+        return read_arrivals_csv(user_file)
+    hist = history_monthly()
+    end = history_end()
+    if last_day <= end:
+        return hist
+    first_proj = end + dt.timedelta(days=1)
+    proj = projected_monthly(params, first_proj, last_day, streams["arrivals.projection"])
+    return pd.concat([hist, proj], ignore_index=True)
+
+
+def make_children(
+    table: pd.DataFrame, params: ParameterSet, clock: Clock, streams: Streams
+) -> Children:
+    """One agent per child: arrival time (uniform within its month), country, age, sex."""
+    table = table[table["children"] > 0]
+    month_start = pd.to_datetime(table["month"])
+    first_day = ((month_start - pd.Timestamp(clock.origin)).dt.days).to_numpy()
+    length = month_start.dt.days_in_month.to_numpy()
+    counts = table["children"].to_numpy(np.int64)
+    country = table["country"].map({c: i for i, c in enumerate(COUNTRIES)}).to_numpy(np.int8)
+
+    u = streams["arrivals.timing"].random(int(counts.sum()))
+    t = np.repeat(first_day, counts) + u * np.repeat(length, counts)
+    order = np.argsort(t, kind="stable")
+    t = t[order]
+    cty = np.repeat(country, counts)[order]
+    keep = (t >= 0) & (t < clock.n_days)  # months partly outside the simulated period
+    children = Children(t_arrival=t[keep], country=cty[keep])
+    _draw_demographics(children, params, clock, streams)
+    return children
+
+
+def _draw_demographics(children: Children, params: ParameterSet, clock: Clock, streams: Streams):
+    day = np.minimum(children.t_arrival.astype(np.int64), clock.n_days - 1)
+    n = children.n
+    male_share = params["origin.demographics.male_share"].daily(clock.origin, clock.n_days)
+    children.male = streams["origin.sex"].random(n) < male_share[day]
+
+    bands = params["origin.demographics.age_band_share"]
+    cum = np.cumsum([bands.daily(clock.origin, clock.n_days, b) for b in AGE_BANDS], axis=0)
+    cum /= cum[-1]  # shares are validated to sum to ~1; make the last edge exact
+    rng = streams["origin.age"]
+    u_band, u_within = rng.random(n), rng.random(n)
+    band = (u_band[None, :] >= cum[:, day]).sum(axis=0)
+    lo = np.array([a for a, _ in AGE_BANDS.values()], float)[band]
+    hi = np.array([b for _, b in AGE_BANDS.values()], float)[band]
+    children.age = lo + u_within * (hi - lo)

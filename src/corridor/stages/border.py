@@ -1,0 +1,69 @@
+"""Border Patrol (CBP) custody: screening, return, expulsion and referral to ORR.
+
+* Children of a country with a TVPRA contiguous-country return share (by law Mexico; the House
+  bill of 2014 would extend it) are screened within 48 hours and that share is returned at once
+  (``returned_contiguous``).
+* While the Title 42 order applied to children, a share was expelled without referral.
+* Everyone else is referred to ORR after a processing delay and waits in CBP until a bed is
+  assigned (the shelter stage) and the transport arrives.
+
+Delays are uniform on [0, 2 x mean]: bounded, as the legal deadlines are, with the sourced or
+assumed mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corridor.engine.clock import Clock
+from corridor.engine.rng import Streams
+from corridor.parameters.tree import ParameterSet
+from corridor.stages.children import COUNTRIES, Children
+
+
+def by_country_daily(params: ParameterSet, path: str, clock: Clock) -> np.ndarray:
+    """A per-country dated parameter as an array [country, day]."""
+    p = params[path]
+    return np.stack([p.daily(clock.origin, clock.n_days, c) for c in COUNTRIES])
+
+
+def _bounded_delay(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
+    return rng.random(len(mean)) * 2.0 * mean
+
+
+def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams) -> None:
+    day = np.minimum(children.t_arrival.astype(np.int64), clock.n_days - 1)
+    cty = children.country.astype(np.int64)
+    n = children.n
+
+    return_share = by_country_daily(params, "border.tvpra_return_share", clock)[cty, day]
+    children.returned = streams["border.tvpra_screening"].random(n) < return_share
+    expel_share = by_country_daily(params, "border.expulsion_share", clock)[cty, day]
+    children.expelled = ~children.returned & (streams["border.expulsion"].random(n) < expel_share)
+
+    screening = params["border.screening_days"].daily(clock.origin, clock.n_days)[day]
+    quick = children.returned | children.expelled
+    leave = children.t_arrival + _bounded_delay(streams["border.screening_delay"], screening)
+    children.t_leave_cbp = np.where(quick, leave, np.inf)
+
+    referral = params["border.referral_days"].daily(clock.origin, clock.n_days)[day]
+    t_ref = children.t_arrival + _bounded_delay(streams["border.referral_delay"], referral)
+    children.t_referral = np.where(quick, np.inf, t_ref)
+
+
+def metrics(children: Children, params: ParameterSet, clock: Clock, tally, out) -> None:
+    """Border metrics: arrivals, returns, expulsions, referrals, children held, CBP cost."""
+    c = children
+    out.add("arrivals", "flow", tally.flow(c.t_arrival), unit="child")
+    out.add("returned_contiguous", "flow", tally.flow(c.t_leave_cbp, c.returned), unit="child")
+    out.add("expelled_title42", "flow", tally.flow(c.t_leave_cbp, c.expelled), unit="child")
+    out.add("orr_referrals", "flow", tally.flow(c.t_referral), unit="child")
+    out.add("cbp_census", "stock", tally.stock(c.t_arrival, c.t_leave_cbp), unit="child")
+    limit = params["border.transfer_deadline_hours"].daily(clock.origin, clock.n_days) / 24.0
+    day = np.minimum(c.t_arrival.astype(np.int64), clock.n_days - 1)
+    t_over = c.t_arrival + limit[day]
+    over = c.t_leave_cbp > t_over
+    out.add("cbp_over_72h", "stock", tally.stock(t_over, c.t_leave_cbp, over), unit="child")
+    out.add("cbp_awaiting_bed", "stock", tally.stock(c.t_referral, c.t_bed_assigned), unit="child")
+    cost = params["border.cost_per_child_day"].daily(clock.origin, clock.n_days)
+    out.add("cost_cbp", "flow", tally.child_days(c.t_arrival, c.t_leave_cbp) * cost, unit="USD")

@@ -12,7 +12,17 @@ from corridor.cli import app
 from corridor.parameters.tree import PARAMETER_ROOT
 
 runner = CliRunner()
-OK = ["run", "--scenario", "baseline", "--start", "2014-01-01", "--end", "2014-03-01", "--seed", "1"]
+OK = [
+    "run",
+    "--scenario",
+    "baseline",
+    "--start",
+    "2014-01-01",
+    "--end",
+    "2014-03-01",
+    "--seed",
+    "1",
+]
 
 
 def run_cli(args, out: Path):

@@ -41,6 +41,7 @@ Method
 Everything is deterministic: no randomness, stable sorts, fixed tie-breaking,
 no timestamps in the outputs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -122,7 +123,11 @@ OTH_RATIO_YEAR = 2013  # OTH / (SV+GT+HN) taken from the FY2013 CBP table
 # FY2019 derivation (no full-year by-country table).
 FY2019_MX_ID = "CTY-MX-FY2019"  # ">10,400": used at the bound
 FY2019_OTH_NEIGHBOURS = (2018, 2020)  # OTH share of total, averaged
-FY2019_NT_SPLIT_IDS = {"GT": "ORR-CTY-FY2019-GUA", "HN": "ORR-CTY-FY2019-HON", "SV": "ORR-CTY-FY2019-EL"}
+FY2019_NT_SPLIT_IDS = {
+    "GT": "ORR-CTY-FY2019-GUA",
+    "HN": "ORR-CTY-FY2019-HON",
+    "SV": "ORR-CTY-FY2019-EL",
+}
 FY2019_PARTIAL_IDS = {c: f"CTY-{c}-FY2019-8M" for c in NT}  # Oct-May floors
 
 TRIM = 2  # seasonal profile: drop the 2 lowest and 2 highest ratios per month
@@ -131,6 +136,7 @@ TRIM = 2  # seasonal profile: drop the 2 lowest and 2 highest ratios per month
 # ---------------------------------------------------------------------------
 # Small helpers
 # ---------------------------------------------------------------------------
+
 
 def fiscal_months(fy: int) -> list[str]:
     """The 12 'YYYY-MM' months of a US fiscal year (October to September)."""
@@ -165,7 +171,9 @@ def largest_remainder(values, total: int) -> np.ndarray:
     return floors
 
 
-def controlled_round(real: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray) -> np.ndarray:
+def controlled_round(
+    real: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray
+) -> np.ndarray:
     """Integer matrix close to `real` with exact row and column totals.
 
     Rows are rounded first (largest remainder); then single units are moved
@@ -173,8 +181,9 @@ def controlled_round(real: np.ndarray, row_totals: np.ndarray, col_totals: np.nd
     the move that costs least against the real values. Each move reduces the
     column imbalance by 2, so the loop ends.
     """
-    out = np.vstack([largest_remainder(r, t) if t else np.zeros(len(r), int)
-                     for r, t in zip(real, row_totals)])
+    out = np.vstack(
+        [largest_remainder(r, t) if t else np.zeros(len(r), int) for r, t in zip(real, row_totals)]
+    )
     while True:
         gap = out.sum(axis=0) - col_totals
         over, under = np.flatnonzero(gap > 0), np.flatnonzero(gap < 0)
@@ -184,8 +193,12 @@ def controlled_round(real: np.ndarray, row_totals: np.ndarray, col_totals: np.nd
         for o in over:
             for u in under:
                 # cost of moving one unit from (m, o) to (m, u), for every row m
-                cost = (out[:, o] - 1 - real[:, o]) ** 2 - (out[:, o] - real[:, o]) ** 2 \
-                     + (out[:, u] + 1 - real[:, u]) ** 2 - (out[:, u] - real[:, u]) ** 2
+                cost = (
+                    (out[:, o] - 1 - real[:, o]) ** 2
+                    - (out[:, o] - real[:, o]) ** 2
+                    + (out[:, u] + 1 - real[:, u]) ** 2
+                    - (out[:, u] - real[:, u]) ** 2
+                )
                 cost[out[:, o] == 0] = np.inf
                 m = int(np.argmin(cost))
                 if best is None or cost[m] < best[0] - 1e-12:
@@ -199,14 +212,20 @@ def controlled_round(real: np.ndarray, row_totals: np.ndarray, col_totals: np.nd
 # Loading
 # ---------------------------------------------------------------------------
 
+
 def load_facts(shared: Path) -> pd.DataFrame:
     """facts_flows + facts_levers as one table indexed by (stripped) id."""
-    frames = [pd.read_csv(shared / "data" / name, dtype=str) for name in ("facts_flows.csv", "facts_levers.csv")]
+    frames = [
+        pd.read_csv(shared / "data" / name, dtype=str)
+        for name in ("facts_flows.csv", "facts_levers.csv")
+    ]
     facts = pd.concat(frames, ignore_index=True)
     # Two ids carry a trailing space in the CSV ('ORR-CTY-FY2013-EL ', ...).
     facts["id"] = facts["id"].str.strip()
     if facts["id"].duplicated().any():
-        raise ValueError(f"duplicate fact ids: {facts.loc[facts['id'].duplicated(), 'id'].tolist()}")
+        raise ValueError(
+            f"duplicate fact ids: {facts.loc[facts['id'].duplicated(), 'id'].tolist()}"
+        )
     return facts.set_index("id")
 
 
@@ -219,8 +238,11 @@ def copy_facts(shared: Path, dest: Path) -> None:
 
 def check_last_fiscal_year(facts: pd.DataFrame) -> int:
     """Latest FY with a border-wide annual total; must be covered by PREFERRED_ANNUAL."""
-    annual = facts[facts.index.str.match(r"^APP-") & facts["period"].str.fullmatch(r"FY\d{4}")
-                   & ~facts.index.str.match(r"^APP-(CTY|OFO|CBPALL)-")]
+    annual = facts[
+        facts.index.str.match(r"^APP-")
+        & facts["period"].str.fullmatch(r"FY\d{4}")
+        & ~facts.index.str.match(r"^APP-(CTY|OFO|CBPALL)-")
+    ]
     latest = int(annual["period"].str[2:].astype(int).max())
     if latest != max(PREFERRED_ANNUAL):
         raise SystemExit(f"facts have an annual total for FY{latest}; add it to PREFERRED_ANNUAL")
@@ -231,11 +253,14 @@ def check_last_fiscal_year(facts: pd.DataFrame) -> int:
 # Border-wide monthly series and seasonal profile
 # ---------------------------------------------------------------------------
 
+
 def monthly_observations(facts: pd.DataFrame) -> pd.DataFrame:
     """Best single-month border-wide figure per month: columns value, id, source."""
-    monthly = facts[facts["period"].str.fullmatch(r"\d{4}-\d{2}", na=False)
-                    & facts["unit"].isin(["children", "children (rounded to nearest 10)"])
-                    & ~facts.index.isin(list(MONTHLY_EXCLUDED))]
+    monthly = facts[
+        facts["period"].str.fullmatch(r"\d{4}-\d{2}", na=False)
+        & facts["unit"].isin(["children", "children (rounded to nearest 10)"])
+        & ~facts.index.isin(list(MONTHLY_EXCLUDED))
+    ]
     rows = []
     for fact_id, row in monthly.iterrows():
         for rank, (label, pattern) in enumerate(MONTHLY_RANKING):
@@ -259,7 +284,7 @@ def seasonal_profile(obs: pd.DataFrame, facts: pd.DataFrame, months: list[str]) 
     rows = []
     for moy in range(1, 13):
         r = ratio[[int(m[5:7]) == moy for m in ratio.index]]
-        kept = np.sort(r.values)[TRIM:len(r) - TRIM]
+        kept = np.sort(r.values)[TRIM : len(r) - TRIM]
         ids = ";".join(obs.loc[r.index, "id"])
         rows.append((moy, kept.mean(), ids, len(r)))
     prof = pd.DataFrame(rows, columns=["month_of_year", "raw", "source_ids", "n_years"])
@@ -295,6 +320,7 @@ def border_monthly(fy: int, obs: pd.DataFrame, facts: pd.DataFrame, profile: pd.
 # Annual country targets
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class YearTargets:
     total: int
@@ -315,7 +341,9 @@ def official_targets(fy: int, facts: pd.DataFrame) -> YearTargets:
     return t
 
 
-def derive_mx_oth_early(fy: int, t: YearTargets, facts: pd.DataFrame, ratio_targets: YearTargets) -> None:
+def derive_mx_oth_early(
+    fy: int, t: YearTargets, facts: pd.DataFrame, ratio_targets: YearTargets
+) -> None:
     """FY2009-FY2012: OTH = (FY2013 OTH/NT ratio) x NT; MX = total - NT - OTH.
 
     Other-than-Mexican flows move together, so OTH is tied to the Northern
@@ -341,8 +369,11 @@ def derive_fy2019(t: YearTargets, facts: pd.DataFrame, neighbours: dict) -> None
     t.ids["MX"] = [FY2019_MX_ID]
     shares = [neighbours[fy].country["OTH"] / neighbours[fy].total for fy in FY2019_OTH_NEIGHBOURS]
     t.country["OTH"] = int(round(np.mean(shares) * t.total))
-    t.ids["OTH"] = [t.total_id] + [x for fy in FY2019_OTH_NEIGHBOURS
-                                   for x in (neighbours[fy].ids["OTH"][0], neighbours[fy].total_id)]
+    t.ids["OTH"] = [t.total_id] + [
+        x
+        for fy in FY2019_OTH_NEIGHBOURS
+        for x in (neighbours[fy].ids["OTH"][0], neighbours[fy].total_id)
+    ]
     # SV+GT+HN is what remains after MX and OTH, so it depends on their sources too.
     nt_total = t.total - t.country["MX"] - t.country["OTH"]
     weights = [number(facts.at[FY2019_NT_SPLIT_IDS[c], "value"]) for c in NT]
@@ -352,8 +383,10 @@ def derive_fy2019(t: YearTargets, facts: pd.DataFrame, neighbours: dict) -> None
         floor = number(facts.at[FY2019_PARTIAL_IDS[c], "value"])
         if t.country[c] < floor:  # the full year cannot be below its first 8 months
             raise SystemExit(f"FY2019 {c} = {t.country[c]} below Oct-May figure {floor}")
-    t.note = ("all countries derived: MX = published lower bound, OTH = mean FY2018/FY2020 "
-              "share, SV/GT/HN = ORR FY2019 referral split; checked against Oct-May figures")
+    t.note = (
+        "all countries derived: MX = published lower bound, OTH = mean FY2018/FY2020 "
+        "share, SV/GT/HN = ORR FY2019 referral split; checked against Oct-May figures"
+    )
 
 
 def annual_targets(facts: pd.DataFrame, last_fy: int) -> dict:
@@ -372,6 +405,7 @@ def annual_targets(facts: pd.DataFrame, last_fy: int) -> dict:
 # Assembly
 # ---------------------------------------------------------------------------
 
+
 def build_year(fy: int, t: YearTargets, obs, facts, profile):
     """Monthly x country integer rows of one fiscal year, plus rescaling stats."""
     raw, month_ids, basis = border_monthly(fy, obs, facts, profile)
@@ -384,9 +418,13 @@ def build_year(fy: int, t: YearTargets, obs, facts, profile):
         for j, c in enumerate(COUNTRIES):
             ids = [month_ids[i], t.total_id] + [x for x in t.ids[c] if x != t.total_id]
             rows.append((month, c, int(cells[i, j]), basis[i], ";".join(dict.fromkeys(ids))))
-    stats = {"fy": fy, "raw_sum": raw.sum(), "target": t.total,
-             "rescale_pct": 100 * (t.total / raw.sum() - 1),
-             "max_abs_change": float(np.max(np.abs(month_totals - raw)))}
+    stats = {
+        "fy": fy,
+        "raw_sum": raw.sum(),
+        "target": t.total,
+        "rescale_pct": 100 * (t.total / raw.sum() - 1),
+        "max_abs_change": float(np.max(np.abs(month_totals - raw))),
+    }
     return rows, stats
 
 
@@ -394,8 +432,9 @@ def cbp_crosscheck(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Monthly totals vs the exact CBP nationwide-encounters rows (not used as source)."""
     cbp = facts[facts.index.str.match(r"^M-CBP-")]
     ours = table.groupby("month")["children"].sum()
-    diff = pd.DataFrame({"month": cbp["period"].values,
-                         "cbp": [int(number(v)) for v in cbp["value"]]})
+    diff = pd.DataFrame(
+        {"month": cbp["period"].values, "cbp": [int(number(v)) for v in cbp["value"]]}
+    )
     diff["ours"] = diff["month"].map(ours)
     diff["diff"] = diff["ours"] - diff["cbp"]
     diff["fy"] = diff["month"].map(fiscal_year)
@@ -404,7 +443,9 @@ def cbp_crosscheck(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 
 def annual_table(table: pd.DataFrame) -> pd.DataFrame:
     t = table.assign(fy=table["month"].map(fiscal_year))
-    wide = t.pivot_table(index="fy", columns="country", values="children", aggfunc="sum")[list(COUNTRIES)]
+    wide = t.pivot_table(index="fy", columns="country", values="children", aggfunc="sum")[
+        list(COUNTRIES)
+    ]
     wide["total"] = wide.sum(axis=1)
     return wide
 
@@ -418,7 +459,9 @@ def check_targets(wide: pd.DataFrame, targets: dict) -> list[str]:
         bad = [f"{k} {got}!={want}" for k, got, want in checks if got != want]
         official = ",".join(c for c in COUNTRIES if c in t.official) or "none"
         status = "OK" if not bad else "MISMATCH " + "; ".join(bad)
-        lines.append(f"FY{fy}: total={t.total} ({t.total_id}); official countries: {official} -> {status}")
+        lines.append(
+            f"FY{fy}: total={t.total} ({t.total_id}); official countries: {official} -> {status}"
+        )
         failures += bad
     if failures:
         print("\n".join(lines))
@@ -430,6 +473,7 @@ def check_targets(wide: pd.DataFrame, targets: dict) -> list[str]:
 # README
 # ---------------------------------------------------------------------------
 
+
 def markdown_table(df: pd.DataFrame) -> str:
     cols = [str(c) for c in df.columns]
     out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---:" for _ in cols) + "|"]
@@ -440,12 +484,21 @@ def markdown_table(df: pd.DataFrame) -> str:
 def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> None:
     annual = wide.reset_index().rename(columns={"fy": "FY"})
     annual["basis of country split"] = [
-        "official (all five)" if len(targets[fy].official) == 5
-        else "official SV/GT/HN; MX, OTH derived" if targets[fy].official
-        else "derived (see FY2019)" for fy in annual["FY"]]
+        "official (all five)"
+        if len(targets[fy].official) == 5
+        else "official SV/GT/HN; MX, OTH derived"
+        if targets[fy].official
+        else "derived (see FY2019)"
+        for fy in annual["FY"]
+    ]
     annual["total id"] = [targets[fy].total_id for fy in annual["FY"]]
 
-    src = obs.assign(fy=obs.index.map(fiscal_year)).groupby(["fy", "source"]).size().unstack(fill_value=0)
+    src = (
+        obs.assign(fy=obs.index.map(fiscal_year))
+        .groupby(["fy", "source"])
+        .size()
+        .unstack(fill_value=0)
+    )
     src_text = []
     for fy in sorted(targets):
         parts = [f"{n} {s}" for s, n in src.loc[fy].items() if n] if fy in src.index else []
@@ -453,29 +506,45 @@ def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> No
             parts.append("3 from the Oct-Dec 2013 aggregate (M14-OctDec-derived)")
         src_text.append("; ".join(parts))
     rescale = pd.DataFrame(stats)
-    rescale = pd.DataFrame({
-        "FY": rescale["fy"], "monthly sources": src_text,
-        "sum of monthly figures": rescale["raw_sum"].round(0).astype(int),
-        "annual target": rescale["target"],
-        "rescaling %": rescale["rescale_pct"].map(lambda x: f"{x:+.2f}"),
-        "max change in a month": rescale["max_abs_change"].round(1)})
+    rescale = pd.DataFrame(
+        {
+            "FY": rescale["fy"],
+            "monthly sources": src_text,
+            "sum of monthly figures": rescale["raw_sum"].round(0).astype(int),
+            "annual target": rescale["target"],
+            "rescaling %": rescale["rescale_pct"].map(lambda x: f"{x:+.2f}"),
+            "max change in a month": rescale["max_abs_change"].round(1),
+        }
+    )
 
     prof = profile[["month_of_year", "index", "n_years"]].copy()
     prof["index"] = prof["index"].map(lambda x: f"{x:.4f}")
-    cbp = cbp_diff.groupby("fy")["diff"].agg(lambda d: int(d.abs().max())).rename("max |ours - M-CBP|")
+    cbp = (
+        cbp_diff.groupby("fy")["diff"]
+        .agg(lambda d: int(d.abs().max()))
+        .rename("max |ours - M-CBP|")
+    )
 
     t19 = targets[2019]
     early = {fy: targets[fy] for fy in range(FIRST_FY, OTH_RATIO_YEAR)}
-    ratios = {fy: targets[fy].country["OTH"] / sum(targets[fy].country[c] for c in NT)
-              for fy in range(OTH_RATIO_YEAR, 2019)}
+    ratios = {
+        fy: targets[fy].country["OTH"] / sum(targets[fy].country[c] for c in NT)
+        for fy in range(OTH_RATIO_YEAR, 2019)
+    }
     r_lo, r_hi = min(ratios.values()), max(ratios.values())
-    swing = {fy: max(abs(r - ratios[OTH_RATIO_YEAR]) for r in (r_lo, r_hi))
-             * sum(t.country[c] for c in NT) for fy, t in early.items()}
-    swing_text = ", ".join(f"FY{fy} {v:.0f} ({100 * v / early[fy].country['MX']:.1f}% of MX)"
-                           for fy, v in swing.items())
+    swing = {
+        fy: max(abs(r - ratios[OTH_RATIO_YEAR]) for r in (r_lo, r_hi))
+        * sum(t.country[c] for c in NT)
+        for fy, t in early.items()
+    }
+    swing_text = ", ".join(
+        f"FY{fy} {v:.0f} ({100 * v / early[fy].country['MX']:.1f}% of MX)"
+        for fy, v in swing.items()
+    )
     early_rows = "\n".join(
         f"| FY{fy} | {t.total:,} | {sum(t.country[c] for c in NT):,} | {t.country['OTH']:,} | {t.country['MX']:,} |"
-        for fy, t in early.items())
+        for fy, t in early.items()
+    )
     text = f"""# Historical UAC arrivals (generated)
 
 Generated by `tools/build_history.py` from the fact tables in `../facts/`
@@ -546,24 +615,24 @@ script and re-run it. Re-running gives byte-identical files.
   only as "nearly 14,000" (CTY-MX-FY2012). Derived: OTH = r x (SV+GT+HN) with
   r = OTH/(SV+GT+HN) of FY2013 = 714/20,805 = 0.0343 (CTY-*-FY2013), and MX = total - SV - GT
   - HN - OTH. Other-than-Mexican flows move together, so OTH is tied to the Northern
-  Triangle rather than to the total. The FY2012 result (MX = {early[2012].country['MX']:,}) agrees with
+  Triangle rather than to the total. The FY2012 result (MX = {early[2012].country["MX"]:,}) agrees with
   CTY-MX-FY2012 "nearly 14,000".
 
   | FY | total | SV+GT+HN (official) | OTH (derived) | MX (derived) |
   |---|---:|---:|---:|---:|
-{chr(10).join('  ' + line for line in early_rows.splitlines())}
+{chr(10).join("  " + line for line in early_rows.splitlines())}
 
   Range: r varied between {r_lo:.3f} and {r_hi:.3f} in FY2013-FY2018; over that range OTH (and MX
   the other way) moves by at most: {swing_text}. The totals add their own uncertainty: OHSS rounds
   FY2009-FY2010 to 10, and FY2011 would be 118 higher (all of it MX/OTH) with CRS's 16,067.
-- **FY2019** (no full-year by-country table): MX = {t19.country['MX']:,}, the published lower bound
+- **FY2019** (no full-year by-country table): MX = {t19.country["MX"]:,}, the published lower bound
   ">10,400" (CTY-MX-FY2019; a rounded "more than", used as the point value). OTH = mean
-  of the FY2018 and FY2020 OTH shares (3.42% and 3.81%) x 76,020 = {t19.country['OTH']:,}
+  of the FY2018 and FY2020 OTH shares (3.42% and 3.81%) x 76,020 = {t19.country["OTH"]:,}
   (range about 2,000-4,500: ORR's FY2019 referral shares leave ~7% of 69,550 referrals for
   Mexico+other, i.e. roughly 4,500 OTH if few Mexicans were referred, but the shares are
   rounded to whole percent). The remaining {sum(t19.country[c] for c in NT):,} are split
   GT:HN:SV = 45:30:18 (ORR-CTY-FY2019-GUA/-HON/-EL, shares of ORR referrals):
-  GT {t19.country['GT']:,}, HN {t19.country['HN']:,}, SV {t19.country['SV']:,}. Check against the Oct-May figures
+  GT {t19.country["GT"]:,}, HN {t19.country["HN"]:,}, SV {t19.country["SV"]:,}. Check against the Oct-May figures
   (CTY-{{GT,HN,SV}}-FY2019-8M: 24,638 / 14,785 / 8,272): the implied Jun-Sep counts are positive
   and the Jun-Sep Mexico+other share (~23%) is above Oct-May (~15%), consistent with the
   Northern Triangle falling faster after June 2019. Using the Oct-May NT split (GT 51.7%,
@@ -582,8 +651,8 @@ averaged, and the 12 values renormalised to mean 1 (4 decimals, summing to exact
 {markdown_table(prof)}
 
 Comparison with LEV-SEAS-01..03 (FY2016 and FY2018 only): Jan-Feb 0.69, May 1.33, Jul-Sep 1.05.
-This profile, over ~15 years, is flatter: Jan-Feb {profile['index'][0:2].mean():.2f}, May {profile['index'][4]:.2f},
-Jul-Sep {profile['index'][6:9].mean():.2f}, with the peak in March-May. Seasonality is not stable across
+This profile, over ~15 years, is flatter: Jan-Feb {profile["index"][0:2].mean():.2f}, May {profile["index"][4]:.2f},
+Jul-Sep {profile["index"][6:9].mean():.2f}, with the peak in March-May. Seasonality is not stable across
 years (LEV-SEAS-03, SEAS-BPC); treat the profile as a central shape, not a law.
 
 ## Annual totals by country (sums of the monthly rows)
@@ -611,10 +680,15 @@ years (LEV-SEAS-03, SEAS-BPC); treat the profile as a central shape, not a law.
 # Main
 # ---------------------------------------------------------------------------
 
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared",
-                        help="shared directory holding data/facts_*.csv (default: ../shared)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared",
+        help="shared directory holding data/facts_*.csv (default: ../shared)",
+    )
     args = parser.parse_args(argv)
     shared = args.shared.resolve()
 
@@ -639,11 +713,14 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "arrivals_monthly.csv", index=False, lineterminator="\n")
     profile[["month_of_year", "index", "source_ids"]].to_csv(
-        out / "seasonal_profile.csv", index=False, float_format="%.4f", lineterminator="\n")
+        out / "seasonal_profile.csv", index=False, float_format="%.4f", lineterminator="\n"
+    )
 
     wide = annual_table(table)
     check_lines = check_targets(wide, targets)
-    write_readme(out / "README.md", wide, targets, stats, profile, obs, cbp_crosscheck(table, facts))
+    write_readme(
+        out / "README.md", wide, targets, stats, profile, obs, cbp_crosscheck(table, facts)
+    )
 
     pd.set_option("display.width", 120)
     print("Annual sums of arrivals_monthly.csv (FY x country):")
@@ -653,8 +730,10 @@ def main(argv=None) -> int:
     print("\nRescaling of monthly border-wide figures to the annual total:")
     for s in stats:
         print(f"  FY{s['fy']}: {s['raw_sum']:.0f} -> {s['target']} ({s['rescale_pct']:+.2f}%)")
-    print(f"\nSeasonal profile (mean {profile['index'].mean():.4f}):",
-          " ".join(f"{m}:{v:.3f}" for m, v in zip(profile["month_of_year"], profile["index"])))
+    print(
+        f"\nSeasonal profile (mean {profile['index'].mean():.4f}):",
+        " ".join(f"{m}:{v:.3f}" for m, v in zip(profile["month_of_year"], profile["index"])),
+    )
     print(f"\nWrote {len(table)} rows to {out / 'arrivals_monthly.csv'}")
     return 0
 

@@ -41,8 +41,12 @@ def run(
     seed: int = typer.Option(1, help="Run seed: the same seed gives the same results."),
     draws: int = typer.Option(1, help="Monte Carlo draws."),
     out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
-    arrivals: Path | None = typer.Option(None, help="CSV month,country,children replacing history."),
-    params: Path | None = typer.Option(None, help="Directory of parameter files overriding the tree."),
+    arrivals: Path | None = typer.Option(
+        None, help="CSV month,country,children replacing history."
+    ),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree."
+    ),
     records: bool = typer.Option(False, help="Also write children.parquet, one row per child."),
     overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
 ) -> None:
@@ -72,13 +76,17 @@ def run(
         _fail(e)
     secs = time.perf_counter() - t0
     n = sum(d.children.n for d in result.draws)
-    err.print(f"{sim.scenario.name}: {n:,} children simulated in {draws} draw(s), {secs:.1f} s -> {out_dir}")
+    err.print(
+        f"{sim.scenario.name}: {n:,} children simulated in {draws} draw(s), {secs:.1f} s -> {out_dir}"
+    )
 
 
 @app.command("params")
 def list_params(
     pattern: str = typer.Argument("*", help="Glob on parameter paths, e.g. 'orr.*'."),
-    date: str | None = typer.Option(None, help="Show the value in force on this date (default: today)."),
+    date: str | None = typer.Option(
+        None, help="Show the value in force on this date (default: today)."
+    ),
 ) -> None:
     """List parameters: path, value in force, unit and source."""
     import datetime as dt

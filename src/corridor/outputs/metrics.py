@@ -30,7 +30,9 @@ class DailyMetrics:
     n_days: int
     metrics: dict[str, Metric] = field(default_factory=dict)
 
-    def add(self, name: str, kind: str, values: np.ndarray, weight: str | None = None, unit: str = ""):
+    def add(
+        self, name: str, kind: str, values: np.ndarray, weight: str | None = None, unit: str = ""
+    ):
         if values.ndim == 1:
             values = values[None, :]
         self.metrics[name] = Metric(kind, values.astype(np.float64), weight, unit)
@@ -58,18 +60,27 @@ class Tally:
         day = t[ok].astype(np.int64)
         idx = self.country[ok] * self.n_days + day
         w = None if weights is None else weights[ok]
-        by = np.bincount(idx, weights=w, minlength=self.k * self.n_days).reshape(self.k, self.n_days)
+        by = np.bincount(idx, weights=w, minlength=self.k * self.n_days).reshape(
+            self.k, self.n_days
+        )
         return np.vstack([by, by.sum(axis=0, keepdims=True)])
 
     def flow(self, t: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         return self._by_day(t, mask)
 
-    def stock(self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    def stock(
+        self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None
+    ) -> np.ndarray:
         """Children with t_in < d+1 <= t_out at the end of each day d."""
-        return np.cumsum(self._by_day(t_in, mask), axis=1) - np.cumsum(self._by_day(t_out, mask), axis=1)
+        return np.cumsum(self._by_day(t_in, mask), axis=1) - np.cumsum(
+            self._by_day(t_out, mask), axis=1
+        )
 
-    def child_days(self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    def child_days(
+        self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None
+    ) -> np.ndarray:
         """Exact child-days spent in [t_in, t_out) during each day (for costs)."""
+
         # integral of the count over [0, x] is sum_i max(0, x - t_in) - max(0, x - t_out); at
         # integer x it needs, for each boundary, the count and the sum of times before x
         def integral(t):

@@ -82,6 +82,8 @@ def fiscal_year_table(result: Result) -> pd.DataFrame:
                 for stat, values in stats.items():
                     for k, year in enumerate(years):
                         rows.append((d.draw, int(year), name, group, stat, values[k], int(days[k])))
-    df = pd.DataFrame(rows, columns=["draw", "fiscal_year", "metric", "group", "statistic", "value", "days"])
+    df = pd.DataFrame(
+        rows, columns=["draw", "fiscal_year", "metric", "group", "statistic", "value", "days"]
+    )
     df.insert(0, "scenario", result.scenario)
     return df

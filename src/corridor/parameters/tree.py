@@ -111,7 +111,9 @@ class Parameter:
     def scalar(self, date: dt.date) -> float:
         v = self.at(date)
         if isinstance(v, dict):
-            raise CorridorError(self.file, f"values: expected a single number, found groups {sorted(v)}")
+            raise CorridorError(
+                self.file, f"values: expected a single number, found groups {sorted(v)}"
+            )
         return float(v)
 
     def group(self, date: dt.date, group: str) -> float:
@@ -186,12 +188,16 @@ class ParameterSet:
     def fingerprint(self) -> str:
         """sha256 of every resolved value: two runs with the same fingerprint used the same numbers."""
         blob = {
-            k: {str(d): v for d, v in sorted(p.spec.values.items())} for k, p in self._params.items()
+            k: {str(d): v for d, v in sorted(p.spec.values.items())}
+            for k, p in self._params.items()
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
     def resolved(self) -> dict[str, dict[str, Value]]:
-        return {k: {str(d): v for d, v in sorted(p.spec.values.items())} for k, p in self._params.items()}
+        return {
+            k: {str(d): v for d, v in sorted(p.spec.values.items())}
+            for k, p in self._params.items()
+        }
 
 
 def _path_of(file: Path, root: Path) -> str:
@@ -231,7 +237,9 @@ def load_parameters(overlay: Path | None = None) -> ParameterSet:
         for f in _yaml_files(overlay):
             p = _load_file(f, overlay)
             if p.path not in params:
-                raise CorridorError(str(f), f"unknown parameter '{p.path}' (no such file in the tree)")
+                raise CorridorError(
+                    str(f), f"unknown parameter '{p.path}' (no such file in the tree)"
+                )
             params[p.path] = p
     return ParameterSet(params)
 

@@ -23,7 +23,13 @@ from corridor.parameters.tree import ParameterSet
 from corridor.stages.children import COUNTRIES, Children
 
 HISTORY_DIR = Path(__file__).parent.parent / "data" / "history"
-AGE_BANDS = {"a00_05": (0, 6), "a06_12": (6, 13), "a13_14": (13, 15), "a15_16": (15, 17), "a17": (17, 18)}
+AGE_BANDS = {
+    "a00_05": (0, 6),
+    "a06_12": (6, 13),
+    "a13_14": (13, 15),
+    "a15_16": (15, 17),
+    "a17": (17, 18),
+}
 _COUNTRY_ALIASES = {"OTHER": "OTH"}
 
 
@@ -71,7 +77,9 @@ def read_arrivals_csv(path: Path) -> pd.DataFrame:
             raise CorridorError(line, f"month '{month}' is not a month (YYYY-MM)") from None
         country = _COUNTRY_ALIASES.get(r["country"].strip().upper(), r["country"].strip().upper())
         if country not in COUNTRIES:
-            raise CorridorError(line, f"country '{r['country']}' is not one of {', '.join(COUNTRIES)}")
+            raise CorridorError(
+                line, f"country '{r['country']}' is not one of {', '.join(COUNTRIES)}"
+            )
         try:
             n = float(r["children"])
         except ValueError:
@@ -156,8 +164,8 @@ def _draw_demographics(children: Children, params: ParameterSet, clock: Clock, s
     bands = params["origin.demographics.age_band_share"]
     cum = np.cumsum([bands.daily(clock.origin, clock.n_days, b) for b in AGE_BANDS], axis=0)
     cum /= cum[-1]  # shares are validated to sum to ~1; make the last edge exact
-    rng = streams["origin.age"]
-    u_band, u_within = rng.random(n), rng.random(n)
+    u_band = streams["origin.age_band"].random(n)
+    u_within = streams["origin.age_within_band"].random(n)
     band = (u_band[None, :] >= cum[:, day]).sum(axis=0)
     lo = np.array([a for a, _ in AGE_BANDS.values()], float)[band]
     hi = np.array([b for _, b in AGE_BANDS.values()], float)[band]

@@ -28,14 +28,21 @@ def _daily(params: ParameterSet, path: str, clock: Clock, group: str | None = No
 
 def category_shares(params: ParameterSet, clock: Clock) -> np.ndarray:
     """Sponsor category shares as an array [category, day], normalised to sum to 1."""
-    s = np.stack([_daily(params, "orr.sponsor.category_share", clock, c) for c in SPONSOR_CATEGORIES])
+    s = np.stack(
+        [_daily(params, "orr.sponsor.category_share", clock, c) for c in SPONSOR_CATEGORIES]
+    )
     return s / s.sum(axis=0)
 
 
 def lognormal_by_category(params: ParameterSet, clock: Clock) -> tuple[np.ndarray, np.ndarray]:
     """log-mean and log-sd of length of care, arrays [day, category]."""
     shares = category_shares(params, clock)
-    ratio = np.stack([_daily(params, "orr.length_of_care.category_ratio", clock, c) for c in SPONSOR_CATEGORIES[:3]])
+    ratio = np.stack(
+        [
+            _daily(params, "orr.length_of_care.category_ratio", clock, c)
+            for c in SPONSOR_CATEGORIES[:3]
+        ]
+    )
     released_mean = _daily(params, "orr.length_of_care.mean_days", clock)
     # scale the ratios so the mean over children released to sponsors (cat 1-3) is the dated mean
     w = shares[:3] / shares[:3].sum(axis=0)
@@ -51,16 +58,22 @@ def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams
     """Place every referred child; returns daily bed series for the metrics."""
     referred = np.flatnonzero(np.isfinite(children.t_referral))
     order = referred[np.argsort(children.t_referral[referred], kind="stable")]
-    n = len(order)
     ref_day = np.minimum(children.t_referral[order].astype(np.int64), clock.n_days - 1)
 
+    # each child's random numbers are drawn in apprehension order, so they do not depend on who
+    # else was referred (common random numbers across scenarios and reporting windows)
+    def per_child(name: str, normal: bool = False) -> np.ndarray:
+        rng = streams[name]
+        u = rng.standard_normal(children.n) if normal else rng.random(children.n)
+        return u[order]
+
     cum = np.cumsum(category_shares(params, clock), axis=0)
-    u = streams["orr.sponsor"].random(n)
+    u = per_child("orr.sponsor")
     cat = (u[None, :] >= cum[:, ref_day]).sum(axis=0).clip(0, 3).astype(np.int8)
 
     transport = _daily(params, "border.transport_days", clock)[ref_day]
-    transport = streams["border.transport_delay"].random(n) * 2.0 * transport
-    los_z = streams["orr.length_of_care"].standard_normal(n)
+    transport = per_child("border.transport_delay") * 2.0 * transport
+    los_z = per_child("orr.length_of_care", normal=True)
     age_out_years = params["orr.aging_out_age"].daily(clock.origin, clock.n_days)[ref_day]
     t_age_out = children.t_arrival[order] + (age_out_years - children.age[order]) * DAYS_PER_YEAR
 
@@ -113,8 +126,15 @@ def metrics(children: Children, params: ParameterSet, clock: Clock, tally, out, 
     capacity = std_beds + influx_beds
     out.add("orr_capacity", "stock", capacity, unit="bed")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out.add("orr_occupancy", "stock", np.where(capacity > 0, census[-1] / capacity, 0.0), unit="share")
-        los_sum = tally._by_day(exit_, None, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0))
+        out.add(
+            "orr_occupancy",
+            "stock",
+            np.where(capacity > 0, census[-1] / capacity, 0.0),
+            unit="share",
+        )
+        los_sum = tally._by_day(
+            exit_, None, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0)
+        )
         los = np.where(discharges > 0, los_sum / np.maximum(discharges, 1), np.nan)
         rate = np.where(census > 0, discharges / np.maximum(census, 1), np.nan)
     out.add("orr_length_of_care_days", "average", los, weight="orr_discharges", unit="day")

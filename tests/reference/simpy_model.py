@@ -1,0 +1,261 @@
+"""An independent SimPy implementation of corridor's border + shelter mechanism, for testing.
+
+It is written from the model's description, not by translating the numba kernel, and it uses
+SimPy's ordinary idiom: one generator process per child, a daily tick process, and a bed
+assignment routine called whenever a bed may have become free or a child may be waiting
+(a referral, a release, a tick). Fed the same child-level draws and daily parameter arrays as
+corridor's kernel, the two should give the same bed-assignment time for every child, up to
+floating-point rounding of event times.
+
+``inputs_from_simulation`` draws those inputs with corridor's own stage code (arrivals, border,
+and the draws the shelter stage makes before its kernel call); ``run_reference`` simulates.
+Nothing here calls ``corridor.engine.placement``: the shelter stage's call to it is intercepted
+to capture its arguments, and the interception stops the stage before the kernel runs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections import deque
+from dataclasses import dataclass, fields, replace
+from unittest import mock
+
+import numpy as np
+import simpy
+from simpy.events import URGENT, Event
+
+from corridor.engine import placement
+from corridor.engine.rng import Streams
+from corridor.stages import arrivals, border, shelter
+
+STANDARD, INFLUX = 0, 1
+
+
+@dataclass
+class Inputs:
+    """Everything the simulation of border and shelter needs. Per-child arrays are in order of
+    apprehension (NaN / -1 where a child was not referred); daily arrays cover every day."""
+
+    t_arrival: np.ndarray
+    country: np.ndarray
+    age: np.ndarray
+    returned: np.ndarray  # TVPRA contiguous-country return
+    expelled: np.ndarray  # Title 42 expulsion
+    delay: np.ndarray  # apprehension to return / expulsion, or to referral
+    t_referral: np.ndarray  # inf if not referred
+    cat: np.ndarray  # sponsor category 0-3
+    transport: np.ndarray  # bed assignment to arrival in care, days
+    los_z: np.ndarray  # standard normal of the lognormal length of care
+    t_age_out: np.ndarray  # 18th birthday
+    cap_std: np.ndarray  # funded standard beds
+    influx_avail: np.ndarray  # influx beds under contract
+    open_thr: np.ndarray  # standard occupancy that triggers an influx opening
+    close_thr: np.ndarray  # total occupancy below which influx beds stop taking children
+    lead_days: np.ndarray  # days from the opening decision to the beds taking children
+    log_mu: np.ndarray  # [day, category]
+    sigma: np.ndarray  # [day, category]
+
+    @property
+    def n_days(self) -> int:
+        return len(self.cap_std)
+
+    def select(self, keep: np.ndarray) -> Inputs:
+        """The same days, with only the children in ``keep`` (a mask or indices)."""
+        return replace(self, **{f: getattr(self, f)[keep] for f in PER_CHILD})
+
+    def kernel_args(self) -> dict:
+        """The arguments of corridor's ``placement.place`` (children in referral order), for
+        running corridor's kernel on exactly these inputs (tests and benchmark)."""
+        order = referral_order(self.t_referral)
+        args = {k: getattr(self, k)[order] for k in ("transport", "los_z", "cat", "t_age_out")}
+        daily = ("cap_std", "influx_avail", "open_thr", "close_thr", "lead_days", "log_mu", "sigma")
+        return dict(ref_t=self.t_referral[order], **args, **{k: getattr(self, k) for k in daily})
+
+
+_names = [f.name for f in fields(Inputs)]
+PER_CHILD = tuple(_names[: _names.index("cap_std")])  # fields are declared per-child first
+
+
+def referral_order(t_referral: np.ndarray) -> np.ndarray:
+    """Indices of the referred children, by referral time (ties in apprehension order)."""
+    referred = np.flatnonzero(np.isfinite(t_referral))
+    return referred[np.argsort(t_referral[referred], kind="stable")]
+
+
+@dataclass
+class Outputs:
+    """Per child in order of apprehension (inf / -1 where it did not happen), then per day."""
+
+    assign: np.ndarray
+    start: np.ndarray
+    exit: np.ndarray
+    bed: np.ndarray
+    aged_out: np.ndarray
+    left_cbp: np.ndarray  # return, expulsion, or arrival in care
+    influx_open: np.ndarray  # end of each day, as the kernel reports them
+    influx_in_use: np.ndarray
+    standard_in_use: np.ndarray
+
+
+class _Stop(Exception):
+    """Raised in place of the kernel call, to leave the shelter stage there."""
+
+
+def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
+    """The inputs of one draw of ``sim``, drawn exactly as ``Simulation.run_draw`` draws them."""
+    clock, params = sim.clock, sim.params
+    streams = Streams(sim.seed, draw)
+    # the same stage calls, in the same order, as Simulation.run_draw (a test checks the result
+    # against run_draw's, so a change in the stage order shows up there)
+    if sim._user_arrivals is not None:
+        table = sim._user_arrivals
+    else:
+        table = arrivals.arrivals_table(params, sim.end, streams, None)
+    c = arrivals.make_children(table, params, clock, streams)
+    border.run(c, params, clock, streams)
+
+    # the shelter stage draws sponsor categories, transport, los_z and age-out times, then calls
+    # the kernel: capture the arguments of that call and stop there
+    got = {}
+
+    def capture(*args, **kwargs):
+        got.update(inspect.signature(placement.place).bind(*args, **kwargs).arguments)
+        raise _Stop
+
+    with mock.patch.object(shelter, "place", capture):
+        try:
+            shelter.run(c, params, clock, streams)
+        except _Stop:
+            pass
+    # the kernel's arguments are in referral order; put them back in apprehension order
+    order = referral_order(c.t_referral)
+    assert np.array_equal(got["ref_t"], c.t_referral[order])
+
+    def per_child(name, fill, dtype=float):
+        a = np.full(c.n, fill, dtype=dtype)
+        a[order] = got[name]
+        return a
+
+    quick = c.returned | c.expelled
+    return Inputs(
+        t_arrival=c.t_arrival, country=c.country, age=c.age,
+        returned=c.returned, expelled=c.expelled,
+        delay=np.where(quick, c.t_leave_cbp, c.t_referral) - c.t_arrival,
+        t_referral=c.t_referral, cat=per_child("cat", -1, np.int64),
+        transport=per_child("transport", np.nan), los_z=per_child("los_z", np.nan),
+        t_age_out=per_child("t_age_out", np.nan),
+        **{k: np.asarray(got[k], float) for k in
+           ("cap_std", "influx_avail", "open_thr", "close_thr", "lead_days", "log_mu", "sigma")},
+    )  # fmt: skip
+
+
+class _Tick(Event):
+    """A timeout scheduled URGENT: the day's decisions are taken on the state at the start of
+    the day, before any referral or release that falls exactly on midnight (as SimPy's own
+    process initialisation is scheduled URGENT to run before other events at the same time)."""
+
+    def __init__(self, env, delay):
+        super().__init__(env)
+        self._ok, self._value = True, None
+        env.schedule(self, URGENT, delay)
+
+
+def run_reference(x: Inputs) -> Outputs:
+    env = simpy.Environment()
+    n, n_days = len(x.t_arrival), x.n_days
+    # beds are whole: funded and contracted beds are floored, the lead time rounded
+    cap_d = np.floor(x.cap_std).astype(int).tolist()
+    influx_d = np.floor(x.influx_avail).astype(int).tolist()
+    lead_d = np.round(x.lead_days).astype(int).tolist()
+    out = Outputs(
+        *(np.full(n, np.inf) for _ in range(3)), np.full(n, -1, np.int8), np.zeros(n, bool),
+        np.full(n, np.inf), *(np.zeros(n_days, np.int64) for _ in range(3)),
+    )  # fmt: skip
+    waiting: deque = deque()  # (child, event) in order of referral: first in, first out
+    s = dict(cap=0, used_std=0, used_inf=0, open_inf=0, opening_day=None)
+
+    def assign_beds():
+        # standard beds first, then influx beds that are taking children; a bed is used from
+        # assignment (reserved during transport) until the child leaves care
+        while waiting:
+            if s["used_std"] < s["cap"]:
+                kind, key = STANDARD, "used_std"
+            elif s["used_inf"] < s["open_inf"]:
+                kind, key = INFLUX, "used_inf"
+            else:
+                return
+            s[key] += 1
+            i, ev = waiting.popleft()
+            ev.succeed(kind)
+
+    def child(i):
+        yield env.timeout(x.delay[i])  # border processing
+        if x.returned[i] or x.expelled[i]:
+            out.left_cbp[i] = env.now
+            return
+        got_bed = env.event()
+        waiting.append((i, got_bed))
+        assign_beds()
+        kind = yield got_bed
+        out.assign[i], out.bed[i] = env.now, kind
+        start = env.now + x.transport[i]
+        # length of care with the parameters of the day care starts (last day beyond the end)
+        day, c = min(int(start), n_days - 1), x.cat[i]
+        end = start + math.exp(x.log_mu[day, c] + x.sigma[day, c] * x.los_z[i])
+        if x.t_age_out[i] <= end:  # turns 18 first: care ends then (not before it starts)
+            end = max(x.t_age_out[i], start)
+            out.aged_out[i] = True
+        out.start[i] = out.left_cbp[i] = start
+        out.exit[i] = end
+        yield env.timeout(x.transport[i])
+        yield env.timeout(end - start)
+        s["used_std" if kind == STANDARD else "used_inf"] -= 1
+        assign_beds()
+
+    def source():
+        for i in range(n):  # children come in order of apprehension
+            yield env.timeout(x.t_arrival[i] - env.now)
+            env.process(child(i))
+
+    def record(d):  # the state at the end of day d
+        out.influx_open[d], out.influx_in_use[d] = s["open_inf"], s["used_inf"]
+        out.standard_in_use[d] = s["used_std"]
+
+    def tick():
+        for d in range(n_days):
+            if d > 0:
+                record(d - 1)
+            daily_decisions(d)
+            assign_beds()  # new capacity takes waiting children at once
+            yield _Tick(env, 1)
+
+    def daily_decisions(d):
+        s["cap"] = cap = cap_d[d]
+        if influx_d[d] <= 0:  # no contract: nothing open, nothing being opened
+            s["open_inf"], s["opening_day"] = 0, None
+            return
+        anyone_waiting = len(waiting) > 0
+        if s["open_inf"] == 0 and s["opening_day"] is None:
+            occupancy = s["used_std"] / cap if cap > 0 else 1.0
+            if occupancy >= x.open_thr[d] or anyone_waiting:
+                s["opening_day"] = d + lead_d[d]  # beds take children after the lead time
+        if s["opening_day"] is not None and d >= s["opening_day"]:
+            s["open_inf"], s["opening_day"] = influx_d[d], None
+        if s["open_inf"] > 0:
+            s["open_inf"] = influx_d[d]  # the contracted number changes with its date
+            total = s["used_std"] + s["used_inf"]
+            if not anyone_waiting and total < x.close_thr[d] * (cap + s["open_inf"]):
+                s["open_inf"] = 0  # stop admitting; occupied beds close as children leave
+
+    env.process(tick())
+    env.process(source())
+    env.run(until=n_days)  # events at or after the last midnight are not simulated
+    record(n_days - 1)
+    return out
+
+
+def run_simulation_draw(sim, draw: int = 0) -> tuple[Inputs, Outputs]:
+    """Inputs of ``sim``'s draw from corridor's stages, simulated by the SimPy reference."""
+    x = inputs_from_simulation(sim, draw)
+    return x, run_reference(x)

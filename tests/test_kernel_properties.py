@@ -1,0 +1,90 @@
+"""Hypothesis properties of the placement kernel on small random configurations."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor.engine.placement import INFLUX, STANDARD, place
+
+
+@st.composite
+def configs(draw):
+    n = draw(st.integers(1, 300))
+    n_days = draw(st.integers(5, 120))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    ref = np.sort(rng.uniform(0, n_days * 0.8, n))
+    cap = rng.integers(0, draw(st.integers(1, 40)), n_days).astype(float)
+    influx = np.where(rng.random(n_days) < 0.5, rng.integers(0, 30, n_days), 0).astype(float)
+    return dict(
+        ref_t=ref,
+        transport=rng.uniform(0, 1.5, n),
+        los_z=rng.standard_normal(n),
+        cat=rng.integers(0, 4, n).astype(np.int8),
+        t_age_out=ref + rng.uniform(-1, 200, n),
+        cap_std=cap,
+        influx_avail=influx,
+        open_thr=np.full(n_days, draw(st.floats(0.0, 1.0))),
+        close_thr=np.full(n_days, draw(st.floats(0.0, 1.0))),
+        lead_days=np.full(n_days, float(draw(st.integers(0, 10)))),
+        log_mu=np.full((n_days, 4), np.log(draw(st.floats(0.5, 30.0)))),
+        sigma=np.full((n_days, 4), draw(st.floats(0.0, 1.5))),
+    )
+
+
+def in_use_at(assign, exit_, t):
+    """Beds held just after the events at time t (a bed freed at t is free)."""
+    return int(((assign <= t) & (exit_ > t)).sum())
+
+
+def in_use_before(assign, exit_, t):
+    """Beds held just before time t: the end-of-day stock for day t - 1."""
+    return int(((assign < t) & (exit_ >= t)).sum())
+
+
+@settings(max_examples=150, deadline=None)
+@given(configs())
+def test_kernel_invariants(cfg):
+    r = place(**cfg)
+    ref, cap = cfg["ref_t"], cfg["cap_std"]
+    placed = np.isfinite(r.assign)
+    # FIFO: children are placed in referral order, and never before their referral
+    a = r.assign[placed]
+    assert (np.diff(a) >= 0).all()
+    assert placed[: placed.sum()].all(), "a later referral was placed before an earlier one"
+    assert (r.assign[placed] >= ref[placed]).all()
+    # times are ordered and stays non-negative
+    assert (r.start[placed] >= r.assign[placed]).all()
+    assert (r.exit[placed] >= r.start[placed]).all()
+    # aging out ends care at the birthday (or at arrival if already 18)
+    aged = r.aged_out[placed]
+    expect = np.maximum(cfg["t_age_out"][placed][aged], r.start[placed][aged])
+    np.testing.assert_allclose(r.exit[placed][aged], expect)
+    # no bed is overfilled at the moment any child is placed
+    for b, limit in ((STANDARD, cap), (INFLUX, cfg["influx_avail"])):
+        sel = placed & (r.bed == b)
+        for i in np.flatnonzero(sel)[::7]:
+            t = r.assign[i]
+            assert in_use_at(r.assign[sel], r.exit[sel], t) <= limit[min(int(t), len(limit) - 1)]
+    # daily stocks are non-negative and match the records at the end of each day
+    assert (r.standard_in_use >= 0).all() and (r.influx_in_use >= 0).all()
+    for d in range(0, len(cap), 5):
+        t = d + 1.0
+        sel = placed & (r.bed == STANDARD)
+        assert r.standard_in_use[d] == in_use_before(r.assign[sel], r.exit[sel], t)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 200), st.integers(0, 2**31 - 1))
+def test_unlimited_beds_place_everyone_at_referral(n, seed):
+    rng = np.random.default_rng(seed)
+    ref = np.sort(rng.uniform(0, 50, n))
+    days = 60
+    r = place(
+        ref, np.zeros(n), rng.standard_normal(n), np.zeros(n, dtype=np.int8), np.full(n, np.inf),
+        np.full(days, 10_000.0), np.zeros(days), np.ones(days), np.zeros(days), np.ones(days),
+        np.zeros((days, 4)), np.ones((days, 4)),
+    )  # fmt: skip
+    np.testing.assert_array_equal(r.assign, ref)

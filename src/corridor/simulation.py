@@ -25,10 +25,13 @@ from corridor.parameters.tree import ParameterSet, load_parameters
 from corridor.scenarios import loader as scenarios
 from corridor.stages import arrivals, border, shelter
 from corridor.stages.children import Children
+from corridor.stages.context import RunContext
 
 HISTORY_START = dt.date(2008, 10, 1)
-# stages in the order a child meets them; each adds its columns, then its metrics
-STAGES = ("arrivals", "border", "shelter", "metrics")
+# Stages after arrivals, in the order a child meets them. Each is a module with
+# run(ctx) (adds its columns to ctx.children) and metrics(ctx, tally, out).
+PIPELINE = (border, shelter)
+STAGES = ("arrivals", *(m.__name__.rsplit(".", 1)[-1] for m in PIPELINE), "metrics")
 
 
 def parse_date(text: str | dt.date, name: str) -> dt.date:
@@ -123,14 +126,14 @@ class Simulation:
             table = arrivals.arrivals_table(params, self.end, streams, None)
         children = arrivals.make_children(table, params, clock, streams)
         step("arrivals")
-        border.run(children, params, clock, streams)
-        step("border")
-        beds = shelter.run(children, params, clock, streams)
-        step("shelter")
+        ctx = RunContext(children, params, clock, streams)
+        for stage in PIPELINE:
+            stage.run(ctx)
+            step(stage.__name__.rsplit(".", 1)[-1])
         out = DailyMetrics(clock.n_days)
         tally = Tally(children.country, clock.n_days)
-        border.metrics(children, params, clock, tally, out)
-        shelter.metrics(children, params, clock, tally, out, beds)
+        for stage in PIPELINE:
+            stage.metrics(ctx, tally, out)
         step("metrics")
         return DrawResult(draw, children, out)
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from corridor.engine.clock import Clock
-from corridor.engine.rng import Streams
+from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
-from corridor.stages.children import COUNTRIES, Children
+from corridor.stages.children import COUNTRIES
+from corridor.stages.context import RunContext
 
 
 def by_country_daily(params: ParameterSet, path: str, clock: Clock) -> np.ndarray:
@@ -31,7 +32,8 @@ def _bounded_delay(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
     return rng.random(len(mean)) * 2.0 * mean
 
 
-def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams) -> None:
+def run(ctx: RunContext) -> None:
+    children, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     day = np.minimum(children.t_arrival.astype(np.int64), clock.n_days - 1)
     cty = children.country.astype(np.int64)
     n = children.n
@@ -51,9 +53,9 @@ def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams
     children.t_referral = np.where(quick, np.inf, t_ref)
 
 
-def metrics(children: Children, params: ParameterSet, clock: Clock, tally, out) -> None:
+def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     """Border metrics: arrivals, returns, expulsions, referrals, children held, CBP cost."""
-    c = children
+    c, params, clock = ctx.children, ctx.params, ctx.clock
     out.add("arrivals", "flow", tally.flow(c.t_arrival), unit="child")
     out.add("returned_contiguous", "flow", tally.flow(c.t_leave_cbp, c.returned), unit="child")
     out.add("expelled_title42", "flow", tally.flow(c.t_leave_cbp, c.expelled), unit="child")

@@ -15,9 +15,10 @@ import numpy as np
 
 from corridor.engine.clock import Clock
 from corridor.engine.placement import place
-from corridor.engine.rng import Streams
+from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
-from corridor.stages.children import SPONSOR_CATEGORIES, Children
+from corridor.stages.children import SPONSOR_CATEGORIES
+from corridor.stages.context import RunContext
 
 DAYS_PER_YEAR = 365.25
 
@@ -54,8 +55,9 @@ def lognormal_by_category(params: ParameterSet, clock: Clock) -> tuple[np.ndarra
     return np.log(mean) - sigma2 / 2.0, np.sqrt(sigma2)
 
 
-def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams) -> dict:
-    """Place every referred child; returns daily bed series for the metrics."""
+def run(ctx: RunContext) -> None:
+    """Place every referred child; leaves the daily bed series for the metrics in ctx.state."""
+    children, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     referred = np.flatnonzero(np.isfinite(children.t_referral))
     order = referred[np.argsort(children.t_referral[referred], kind="stable")]
     ref_day = np.minimum(children.t_referral[order].astype(np.int64), clock.n_days - 1)
@@ -94,16 +96,16 @@ def run(children: Children, params: ParameterSet, clock: Clock, streams: Streams
     children.bed[order] = r.bed
     children.aged_out[order] = r.aged_out
     children.t_leave_cbp[order] = r.start
-    return {
+    ctx.state["beds"] = {
         "influx_open": r.influx_open,
         "influx_in_use": r.influx_in_use,
         "standard_in_use": r.standard_in_use,
     }
 
 
-def metrics(children: Children, params: ParameterSet, clock: Clock, tally, out, beds: dict) -> None:
+def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     """Shelter metrics: admissions, discharges, census by bed type, capacity, length of care, cost."""
-    c = children
+    c, params, clock, beds = ctx.children, ctx.params, ctx.clock, ctx.state["beds"]
     start, exit_ = c.t_orr_start, c.t_orr_exit
     out.add("orr_admissions", "flow", tally.flow(start), unit="child")
     discharges = tally.flow(exit_)

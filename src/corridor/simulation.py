@@ -19,7 +19,7 @@ import pandas as pd
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
 from corridor.errors import CorridorError
-from corridor.outputs.metrics import DailyMetrics, Tally
+from corridor.outputs.metrics import GROUPS, DailyMetrics, Tally
 from corridor.outputs.tables import fiscal_year_table, long_table
 from corridor.parameters.tree import ParameterSet, load_parameters
 from corridor.scenarios import loader as scenarios
@@ -134,6 +134,7 @@ class Simulation:
         tally = Tally(children.country, clock.n_days)
         for stage in PIPELINE:
             stage.metrics(ctx, tally, out)
+        add_cost_total(out)
         step("metrics")
         return DrawResult(draw, children, out)
 
@@ -149,6 +150,19 @@ class Simulation:
             params=self.params,
             meta={"scenario_files": self.scenario.as_data()},
         )
+
+
+def add_cost_total(out: DailyMetrics) -> None:
+    """cost_total: the sum of every cost_* metric, by group (nominal U.S. dollars)."""
+    total = np.zeros((len(GROUPS), out.n_days))
+    for name, m in out.metrics.items():
+        if not name.startswith("cost_"):
+            continue
+        if m.values.shape == total.shape:
+            total += m.values
+        else:  # a cost that exists only for "all" (e.g. aid spending)
+            total[-1] += m.values[0]
+    out.add("cost_total", "flow", total, unit="USD")
 
 
 def window_days(result: Result) -> np.ndarray:

@@ -25,7 +25,8 @@ app = typer.Typer(
     help="corridor: simulate the system that receives unaccompanied children at the U.S. border.",
 )
 err = Console(stderr=True)
-out = Console()
+# piped output (a file, CI) gets a fixed width wide enough for the headline tables
+out = Console(width=None if sys.stdout.isatty() else 120)
 
 
 def _fail(e: CorridorError) -> None:
@@ -76,9 +77,23 @@ def run(
         _fail(e)
     secs = time.perf_counter() - t0
     n = sum(d.children.n for d in result.draws)
+    _print_headlines(result)
     err.print(
         f"{sim.scenario.name}: {n:,} children simulated in {draws} draw(s), {secs:.1f} s -> {out_dir}"
     )
+
+
+def _print_headlines(result) -> None:
+    from corridor.outputs.summary import headline_table
+
+    t = headline_table(result.daily)
+    title = f"{result.scenario}, seed {result.seed}" + (
+        f", median of {len(result.draws)} draws" if len(result.draws) > 1 else ""
+    )
+    table = Table("FY", *t.columns, title=title)
+    for fy, row in t.iterrows():
+        table.add_row(str(fy), *(f"{v:,}" for v in row))
+    out.print(table)
 
 
 @app.command("params")

@@ -14,7 +14,7 @@ def states_at(c, t: float) -> dict[str, np.ndarray]:
     arrived = c.t_arrival < t
     left_cbp = c.t_leave_cbp < t
     in_orr = (c.t_orr_start < t) & ~(c.t_orr_exit < t)
-    out = c.t_orr_exit < t
+    out = (c.t_orr_exit < t) | (left_cbp & c.aged_out & ~np.isfinite(c.t_orr_start))
     return {
         "in_cbp": arrived & ~left_cbp,
         "returned": left_cbp & c.returned,
@@ -37,13 +37,14 @@ def test_each_child_in_exactly_one_state(baseline_2013_2020):
 
 
 def test_cumulative_arrivals_equal_sum_of_stocks(baseline_2013_2020):
-    """arrivals = returned + expelled + in CBP + in ORR + released + transferred (per day)."""
+    """arrivals = returned + expelled + in CBP + in ORR + released + transferred to ICE (from
+    ORR or, for children who turned 18 while waiting, from CBP), on every day."""
     m = baseline_2013_2020.draws[0].metrics
     arrivals = np.cumsum(m.series("arrivals"))
     returned = np.cumsum(m.series("returned_contiguous"))
     expelled = np.cumsum(m.series("expelled_title42"))
     released = np.cumsum(m.series("orr_released"))
-    ice = np.cumsum(m.series("orr_transfers_ice"))
+    ice = np.cumsum(m.series("orr_transfers_ice") + m.series("cbp_transfers_ice"))
     rhs = returned + expelled + m.series("cbp_census") + m.series("orr_census") + released + ice
     np.testing.assert_array_equal(arrivals, rhs)
 

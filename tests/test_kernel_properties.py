@@ -53,7 +53,14 @@ def test_kernel_invariants(cfg):
     # FIFO: children are placed in referral order, and never before their referral
     a = r.assign[placed]
     assert (np.diff(a) >= 0).all()
-    assert placed[: placed.sum()].all(), "a later referral was placed before an earlier one"
+    left_queue = placed | r.aged_out  # placed, or turned 18 while waiting (no bed)
+    assert left_queue[: left_queue.sum()].all(), "a later referral left before an earlier one"
+    skipped = r.aged_out & ~placed
+    # a child who took no bed had turned 18 before the next child in line got one
+    for i in np.flatnonzero(skipped)[:20]:
+        later = np.flatnonzero(placed[i:])
+        if len(later):
+            assert cfg["t_age_out"][i] <= r.assign[i + later[0]]
     assert (r.assign[placed] >= ref[placed]).all()
     # times are ordered and stays non-negative
     assert (r.start[placed] >= r.assign[placed]).all()

@@ -27,7 +27,9 @@ from simpy.events import URGENT, Event
 
 from corridor.engine import placement
 from corridor.engine.rng import Streams
-from corridor.stages import arrivals, border, shelter
+from corridor.simulation import PIPELINE
+from corridor.stages import arrivals, shelter
+from corridor.stages.context import RunContext
 
 STANDARD, INFLUX = 0, 1
 
@@ -103,20 +105,18 @@ class _Stop(Exception):
 
 
 def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
-    """The inputs of one draw of ``sim``, drawn exactly as ``Simulation.run_draw`` draws them."""
+    """The inputs of one draw of ``sim``, drawn exactly as ``Simulation.run_draw`` draws them:
+    arrivals, then the stages of corridor's pipeline in order, until the shelter stage (having
+    drawn sponsor categories, transport, los_z and age-out times) calls the kernel. The
+    arguments of that call are captured and the call never happens."""
     clock, params = sim.clock, sim.params
     streams = Streams(sim.seed, draw)
-    # the same stage calls, in the same order, as Simulation.run_draw (a test checks the result
-    # against run_draw's, so a change in the stage order shows up there)
     if sim._user_arrivals is not None:
         table = sim._user_arrivals
     else:
         table = arrivals.arrivals_table(params, sim.end, streams, None)
     c = arrivals.make_children(table, params, clock, streams)
-    border.run(c, params, clock, streams)
-
-    # the shelter stage draws sponsor categories, transport, los_z and age-out times, then calls
-    # the kernel: capture the arguments of that call and stop there
+    ctx = RunContext(c, params, clock, streams)
     got = {}
 
     def capture(*args, **kwargs):
@@ -125,9 +125,11 @@ def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
 
     with mock.patch.object(shelter, "place", capture):
         try:
-            shelter.run(c, params, clock, streams)
+            for stage in PIPELINE:
+                stage.run(ctx)
         except _Stop:
             pass
+    assert got, "the pipeline never reached the shelter kernel"
     # the kernel's arguments are in referral order; put them back in apprehension order
     order = referral_order(c.t_referral)
     assert np.array_equal(got["ref_t"], c.t_referral[order])
@@ -162,6 +164,8 @@ class _Tick(Event):
 
 
 def run_reference(x: Inputs) -> Outputs:
+    """Simulate every child of ``x`` from apprehension; events from the last midnight on are
+    left out, as in corridor (exit times are known, and reported, once a bed is assigned)."""
     env = simpy.Environment()
     n, n_days = len(x.t_arrival), x.n_days
     # beds are whole: funded and contracted beds are floored, the lead time rounded
@@ -179,6 +183,11 @@ def run_reference(x: Inputs) -> Outputs:
         # standard beds first, then influx beds that are taking children; a bed is used from
         # assignment (reserved during transport) until the child leaves care
         while waiting:
+            i, ev = waiting[0]
+            if x.t_age_out[i] <= env.now:  # turned 18 while waiting: to ICE, no bed
+                waiting.popleft()
+                ev.succeed(None)
+                continue
             if s["used_std"] < s["cap"]:
                 kind, key = STANDARD, "used_std"
             elif s["used_inf"] < s["open_inf"]:
@@ -198,6 +207,9 @@ def run_reference(x: Inputs) -> Outputs:
         waiting.append((i, got_bed))
         assign_beds()
         kind = yield got_bed
+        if kind is None:
+            out.aged_out[i] = True
+            return
         out.assign[i], out.bed[i] = env.now, kind
         start = env.now + x.transport[i]
         # length of care with the parameters of the day care starts (last day beyond the end)

@@ -25,7 +25,7 @@ class PlacementResult:
     start: np.ndarray  # time the child arrives in ORR care (assign + transport)
     exit: np.ndarray  # time the child leaves ORR care
     bed: np.ndarray  # 0 standard, 1 influx
-    aged_out: np.ndarray  # True if the child turned 18 in care (transfer to ICE)
+    aged_out: np.ndarray  # turned 18 in care, or waiting in CBP (start is inf): transfer to ICE
     influx_open: np.ndarray  # influx beds taking children, end of each day
     influx_in_use: np.ndarray  # influx beds occupied (or reserved), end of each day
     standard_in_use: np.ndarray  # standard beds occupied (or reserved), end of each day
@@ -79,6 +79,11 @@ def _place(
         while True:
             # admit as many waiting children as free beds allow, at time t
             while head < ptr:
+                if t_age_out[head] <= t:
+                    # turned 18 while waiting in CBP: goes to ICE from there, takes no bed
+                    aged[head] = True
+                    head += 1
+                    continue
                 if used_std < cap:
                     b = STANDARD
                 elif used_inf < open_inf:
@@ -146,7 +151,8 @@ def place(
     """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO.
 
     Length of care is lognormal: ``exp(log_mu[day, cat] + sigma[day, cat] * los_z)``, with the
-    parameters of the day care starts; care ends earlier at ``t_age_out`` (the 18th birthday).
+    parameters of the day care starts; care ends earlier at ``t_age_out`` (the 18th birthday). A
+    child who turns 18 while still waiting gets no bed (``aged_out`` with ``start`` = inf).
     Daily arrays (``cap_std``, ``influx_avail``, thresholds, ``lead_days``) cover every day.
     """
     if len(ref_t) > 1 and np.any(np.diff(ref_t) < 0):

@@ -95,7 +95,10 @@ def run(ctx: RunContext) -> None:
     children.t_orr_exit[order] = r.exit
     children.bed[order] = r.bed
     children.aged_out[order] = r.aged_out
-    children.t_leave_cbp[order] = r.start
+    # a child who turned 18 while waiting leaves CBP for ICE custody on the birthday
+    aged_in_cbp = r.aged_out & ~np.isfinite(r.start)
+    t_ice = np.maximum(t_age_out, children.t_referral[order])
+    children.t_leave_cbp[order] = np.where(aged_in_cbp, t_ice, r.start)
     ctx.state["beds"] = {
         "influx_open": r.influx_open,
         "influx_in_use": r.influx_in_use,
@@ -112,6 +115,8 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("orr_discharges", "flow", discharges, unit="child")
     out.add("orr_released", "flow", tally.flow(exit_, ~c.aged_out), unit="child")
     out.add("orr_transfers_ice", "flow", tally.flow(exit_, c.aged_out), unit="child")
+    aged_in_cbp = c.aged_out & ~np.isfinite(start)
+    out.add("cbp_transfers_ice", "flow", tally.flow(c.t_leave_cbp, aged_in_cbp), unit="child")
     census = tally.stock(start, exit_)
     out.add("orr_census", "stock", census, unit="child")
     std = tally.stock(start, exit_, c.bed == 0)[-1]

@@ -139,11 +139,24 @@ class Parameter:
             out[first:] = x
         return out
 
-    def sources_label(self) -> str:
-        if self.spec.sources:
-            return "; ".join(s.label() for s in self.spec.sources)
+    def sources_label(self, most: int = 3, width: int = 48) -> str:
+        """A short provenance line: the assumption range if any, then the first sources."""
+        parts = []
         a = self.spec.assumption
-        return f"assumption [{a.low}–{a.high}]" if a else ""
+        if a is not None:
+            rel = " x" if a.relative else ""
+            parts.append(f"assumption {_fmt(a.low)}–{_fmt(a.high)}{rel}")
+        labels = [s.label() for s in self.spec.sources]
+        parts += [x if len(x) <= width else x[: width - 1] + "…" for x in labels[:most]]
+        if len(labels) > most:
+            parts.append(f"+{len(labels) - most} more")
+        return "; ".join(parts)
+
+
+def _fmt(v: Value) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} {x:g}" for k, x in sorted(v.items())) + "}"
+    return f"{v:g}"
 
 
 class ParameterSet:

@@ -164,8 +164,3 @@ def add_cost_total(out: DailyMetrics) -> None:
             total[-1] += m.values[0]
     out.add("cost_total", "flow", total, unit="USD")
 
-
-def window_days(result: Result) -> np.ndarray:
-    """Indices of the simulated days inside the reporting window."""
-    first = result.clock.day(result.start)
-    return np.arange(first, result.clock.n_days)

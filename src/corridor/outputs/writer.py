@@ -33,9 +33,17 @@ def check_target(out: Path, overwrite: bool) -> None:
         raise CorridorError(str(out), "already exists; choose a new --out or pass --overwrite")
     if out.exists() and not out.is_dir():
         raise CorridorError(str(out), "exists and is not a directory")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise CorridorError(str(out), f"parent directory {parent} does not exist")
+    base = _existing_ancestor(out)
+    if not base.is_dir() or not os.access(base, os.W_OK):
+        raise CorridorError(str(out), f"cannot write under {base}")
+
+
+def _existing_ancestor(path: Path) -> Path:
+    """The nearest directory above ``path`` that exists (missing parents are made on success)."""
+    p = path.resolve().parent
+    while not p.exists():
+        p = p.parent
+    return p
 
 
 @contextmanager
@@ -43,9 +51,12 @@ def atomic_directory(out: Path, overwrite: bool = False):
     """Yield a temporary directory; on success it becomes ``out``, on failure it disappears."""
     out = Path(out)
     check_target(out, overwrite)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.resolve().parent))
+    # the temporary directory lives on the same file system as the target, so the final rename
+    # is atomic; parents that do not exist yet are made only once everything is written
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=_existing_ancestor(out)))
     try:
         yield tmp
+        out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():  # --overwrite: move the old one aside first, delete it only at the end
             old = tmp.with_name(f".{out.name}.old-{os.getpid()}")
             os.rename(out, old)

@@ -99,5 +99,5 @@ def test_littles_law_for_orr_in_the_full_model(tmp_path):
     census = draw.metrics.series("orr_census")[lo:hi].mean()
     admitted = (c.t_orr_start >= lo) & (c.t_orr_start < hi)
     lam = admitted.sum() / (hi - lo)
-    w = (c.t_orr_exit - c.t_orr_start)[admitted].mean()
+    w = (c.t_orr_exit[admitted] - c.t_orr_start[admitted]).mean()
     assert abs(census - lam * w) / (lam * w) < 0.05, (census, lam * w)

@@ -50,6 +50,12 @@ def run(
     ),
     records: bool = typer.Option(False, help="Also write children.parquet, one row per child."),
     overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    workers: int | None = typer.Option(
+        None, help="Processes for --draws > 1 (default: all cores; 1 = in this process)."
+    ),
+    assumptions: str = typer.Option(
+        "auto", help="auto (sampled when --draws > 1), central (stated values) or sample."
+    ),
 ) -> None:
     """Simulate a scenario and write daily.parquet, fiscal_years.csv and run.json into --out."""
     from corridor.outputs.save import save_run
@@ -58,25 +64,29 @@ def run(
 
     try:
         check_target(out_dir, overwrite)
-        sim = Simulation(scenario, start, end, seed, draws, arrivals, params)
+        sim = Simulation(scenario, start, end, seed, draws, arrivals, params, assumptions)
+        from corridor.analysis.montecarlo import default_workers
+
+        n_workers = min(workers or default_workers(), draws)
+        per_draw = 1 if n_workers > 1 else len(STAGES)  # parallel draws report whole draws
         t0 = time.perf_counter()
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
             console=err, transient=True, disable=not err.is_terminal,
         ) as bar:  # fmt: skip
-            task = bar.add_task(f"{sim.scenario.name}: simulating", total=draws * len(STAGES) + 1)
+            task = bar.add_task(f"{sim.scenario.name}: simulating", total=draws * per_draw + 1)
 
             def step(stage: str) -> None:
                 bar.update(task, advance=1, description=f"{sim.scenario.name}: {stage}")
 
-            result = sim.run(progress=step)
+            result = sim.run(progress=step, workers=n_workers, keep_children=records)
             bar.update(task, description="writing outputs")
             save_run(result, out_dir, sim.arrivals_file, records, overwrite)
             bar.update(task, advance=1)
     except CorridorError as e:
         _fail(e)
     secs = time.perf_counter() - t0
-    n = sum(d.children.n for d in result.draws)
+    n = sum(d.n_children for d in result.draws)
     _print_headlines(result)
     err.print(
         f"{sim.scenario.name}: {n:,} children simulated in {draws} draw(s), {secs:.1f} s -> {out_dir}"
@@ -129,15 +139,186 @@ def list_params(
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the shipped scenarios with their titles."""
+    from rich.table import Column
+
     from corridor.scenarios import loader
 
-    table = Table("scenario", "title")
+    table = Table(Column("scenario", no_wrap=True), "title")
     for name in loader.available():
         try:
             spec = loader.load(name).files[-1][1]
         except CorridorError as e:
             _fail(e)
         table.add_row(name, spec.title)
+    out.print(table)
+
+
+@app.command()
+def backtest(
+    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
+    draws: int = typer.Option(20, help="Monte Carlo draws."),
+    facts: list[str] | None = typer.Option(
+        None, help="Facts CSV (repeat for several; 'default' = the shipped file)."
+    ),
+    start: str = typer.Option("2012-10-01", help="First day compared (default FY2013)."),
+    end: str | None = typer.Option(None, help="Last day compared (default: end of history)."),
+    seed: int = typer.Option(1, help="Run seed."),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree (e.g. a calibration)."
+    ),
+    jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """Run the historical baseline and score it against sourced facts (backtest.csv, charts,
+    index.html)."""
+    from corridor.analysis.backtest import read_facts, run_backtest
+    from corridor.analysis.backtest_report import (
+        SUMMARY_HEADER,
+        headline_lines,
+        summary_rows,
+        write_backtest,
+    )
+    from corridor.outputs.writer import check_target
+
+    t0 = time.perf_counter()
+    try:
+        check_target(out_dir, overwrite)
+        files = [x.strip() for f in facts or [] for x in f.split(",") if x.strip()]
+        read_facts([f for f in files if f != "default"])  # bad facts fail before any work
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("backtest: simulating draws", total=draws)
+            bt = run_backtest(files, draws, seed, start, end, params, jobs,
+                              progress=lambda: bar.update(task, advance=1))  # fmt: skip
+        write_backtest(bt, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite)
+    except CorridorError as e:
+        _fail(e)
+    table = Table(*SUMMARY_HEADER, title="backtest: simulated against observed")
+    for row in summary_rows(bt):
+        table.add_row(*row)
+    out.print(table)
+    for line in headline_lines(bt):
+        out.print(line, markup=False, highlight=False)
+    err.print(f"backtest: {draws} draws, {time.perf_counter() - t0:.1f} s -> {out_dir}")
+
+
+@app.command()
+def calibrate(
+    targets: list[str] = typer.Option(
+        ..., help="Target fact ids or patterns, e.g. 'ORR-LOS-*' (repeat or comma-separate)."
+    ),
+    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
+    fit: list[str] | None = typer.Option(
+        None, help="Parameters to fit (paths or patterns; default: every assumption parameter)."
+    ),
+    facts: list[str] | None = typer.Option(None, help="Facts CSV (default: the shipped file)."),
+    start: str | None = typer.Option(None, help="First simulated day reported (default FY2013)."),
+    end: str | None = typer.Option(None, help="Last day simulated (default: the last target's)."),
+    draws: int = typer.Option(4, help="Draws averaged per evaluation."),
+    evaluations: int = typer.Option(60, help="Optimiser budget (objective evaluations)."),
+    seed: int = typer.Option(1, help="Run seed."),
+    jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """Fit assumption parameters (only those) to target facts; write the calibrated set and its
+    record."""
+    from corridor.analysis.calibrate import calibrate as fit_parameters
+    from corridor.analysis.calibrate import write_calibration
+    from corridor.outputs.writer import check_target
+
+    def split(values):
+        return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
+
+    t0 = time.perf_counter()
+    try:
+        check_target(out_dir, overwrite)
+        cal = fit_parameters(split(targets), split(fit) or None, split(facts), start, end, seed,
+                             draws, evaluations, jobs, progress=lambda s: err.print(s))  # fmt: skip
+        rec = write_calibration(cal, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite)
+    except CorridorError as e:
+        _fail(e)
+    table = Table("parameter", "before", "after", "range", title="calibrated (assumptions only)")
+    for path, p in rec["parameters"].items():
+        rng = f"{p['range']['low']}..{p['range']['high']}"
+        table.add_row(path, str(p["before"]), str(p["after"]), rng)
+    out.print(table)
+    fit_ = rec["fit"]
+    out.print(
+        f"objective {fit_['before']:.4g} -> {fit_['after']:.4g} on {len(rec['targets'])} targets "
+        f"({cal.evaluations} evaluations, {time.perf_counter() - t0:.0f} s) -> {out_dir}; "
+        f"apply with: corridor run --params {out_dir}/parameters",
+        markup=False, highlight=False,
+    )  # fmt: skip
+
+
+@app.command()
+def compare(
+    scenarios: list[str] = typer.Argument(
+        ..., help="Scenarios (names, .yaml files or a+b); the first is the reference."
+    ),
+    start: str = typer.Option("2013-10-01", help="First day reported (YYYY-MM-DD)."),
+    end: str = typer.Option("2020-09-30", help="Last day reported (YYYY-MM-DD)."),
+    draws: int = typer.Option(50, help="Monte Carlo draws per scenario (the same in each)."),
+    seed: int = typer.Option(1, help="Run seed."),
+    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree."
+    ),
+    workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """Compare scenarios draw by draw: comparison.csv, spending.csv, charts and index.html."""
+    from corridor.analysis.compare import compare as run_compare
+    from corridor.analysis.compare import write_comparison
+    from corridor.outputs.writer import check_target
+
+    t0 = time.perf_counter()
+    try:
+        check_target(out_dir, overwrite)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("compare: loading scenarios", total=draws * len(scenarios))
+
+            def advance() -> None:
+                bar.update(task, advance=1, description="compare: simulating draws")
+
+            comp = run_compare(scenarios, start, end, draws, seed, workers, advance, params)
+            bar.update(task, description="compare: writing outputs")
+            write_comparison(comp, out_dir, overwrite)
+    except CorridorError as e:
+        _fail(e)
+    _print_comparison(comp)
+    secs = time.perf_counter() - t0
+    err.print(
+        f"compare: {len(scenarios)} scenario(s) x {draws} draw(s) in {secs:.1f} s "
+        f"({len(scenarios) * draws / secs:.2f} draws/s) -> {out_dir}"
+    )
+
+
+def _print_comparison(comp) -> None:
+    from corridor.analysis.html import fmt
+
+    table = Table(
+        "metric (whole window)", *comp.scenarios,
+        title=f"{comp.start} to {comp.end}: median [p10-p90] over {comp.draws} draws; "
+        f"Δ = difference from {comp.scenarios[0]} in the same draw",
+    )  # fmt: skip
+    for r in comp.headline_rows():
+        cells = []
+        for s in range(len(comp.scenarios)):
+            m, lo, hi = r["values"][s]
+            text = f"{fmt(m, r['metric'])} [{fmt(lo, r['metric'])}-{fmt(hi, r['metric'])}]"
+            if s > 0:
+                dm, dlo, dhi = r["diffs"][s]
+                text += (
+                    f"\nΔ {fmt(dm, r['metric'])} [{fmt(dlo, r['metric'])}-{fmt(dhi, r['metric'])}]"
+                )
+            cells.append(text)
+        table.add_row(r["label"], *cells)
     out.print(table)
 
 

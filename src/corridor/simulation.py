@@ -4,6 +4,11 @@ The simulated period always starts at the first month of arrivals (October 2008 
 history, or the first month of a user's file), whatever the reporting window: shelters and
 border stations are then filled by the children who really came before the window opens, and a
 day's result does not depend on which window was asked for.
+
+Monte Carlo: with more than one draw (or ``assumptions="sample"``), every draw samples each
+assumption within its range (``corridor.analysis.sampling``) and then applies the scenario's
+changes; with one draw every assumption keeps its stated value. A draw's sampled values and
+random numbers depend only on (seed, draw), never on the scenario.
 """
 
 from __future__ import annotations
@@ -23,14 +28,19 @@ from corridor.outputs.metrics import GROUPS, DailyMetrics, Tally
 from corridor.outputs.tables import fiscal_year_table, long_table
 from corridor.parameters.tree import ParameterSet, load_parameters
 from corridor.scenarios import loader as scenarios
-from corridor.stages import arrivals, border, shelter
+from corridor.scenarios import spending
+from corridor.stages import arrivals, border, court, in_country, origin, shelter
 from corridor.stages.children import Children
 from corridor.stages.context import RunContext
 
 HISTORY_START = dt.date(2008, 10, 1)
 # Stages after arrivals, in the order a child meets them. Each is a module with
 # run(ctx) (adds its columns to ctx.children) and metrics(ctx, tally, out).
-PIPELINE = (border, shelter)
+# origin (levers) and in_country act on departures, so they come before the border.
+PIPELINE = (origin, in_country, border, shelter, court)
+ASSUMPTIONS = ("auto", "central", "sample")
+# the parameters the arrivals stage reads (besides the history file)
+ARRIVAL_INPUTS = ("origin.demographics.", "origin.projection.")
 STAGES = ("arrivals", *(m.__name__.rsplit(".", 1)[-1] for m in PIPELINE), "metrics")
 
 
@@ -46,8 +56,9 @@ def parse_date(text: str | dt.date, name: str) -> dt.date:
 @dataclass
 class DrawResult:
     draw: int
-    children: Children
+    children: Children | None  # None when a parallel run did not keep per-child records
     metrics: DailyMetrics
+    n_children: int = 0
 
 
 @dataclass
@@ -94,6 +105,7 @@ class Simulation:
         draws: int = 1,
         arrivals_file: str | Path | None = None,
         params_dir: str | Path | None = None,
+        assumptions: str = "auto",
     ):
         self.start = parse_date(start, "--start")
         self.end = parse_date(end, "--end")
@@ -105,8 +117,12 @@ class Simulation:
             raise CorridorError("--seed", f"{seed} must be 0 or more")
         self.seed, self.n_draws = int(seed), int(draws)
         self.arrivals_file = Path(arrivals_file) if arrivals_file else None
+        if assumptions not in ASSUMPTIONS:
+            raise CorridorError("--assumptions", f"'{assumptions}' is not one of {ASSUMPTIONS}")
+        self.sample = assumptions == "sample" or (assumptions == "auto" and draws > 1)
         self.scenario = scenarios.load(scenario)
-        self.params = self.scenario.apply(load_parameters(Path(params_dir) if params_dir else None))
+        self.base_params = load_parameters(Path(params_dir) if params_dir else None)
+        self.params = self.scenario.apply(self.base_params)  # validated: fails before any work
         # validated now, so a bad file fails before any work is done
         self._user_arrivals = (
             arrivals.read_arrivals_csv(self.arrivals_file) if self.arrivals_file else None
@@ -116,15 +132,49 @@ class Simulation:
             origin = min(self._user_arrivals["month"])
         self.clock = Clock.between(min(origin, self.start), self.end)
 
-    def run_draw(self, draw: int, step: Callable[[str], None] | None = None) -> DrawResult:
-        step = step or (lambda _: None)
-        clock, params = self.clock, self.params
-        streams = Streams(self.seed, draw)
+    def draw_params(self, draw: int) -> ParameterSet:
+        """The parameters of one draw: every assumption sampled, then the scenario applied (or
+        the stated values when not sampling)."""
+        if not self.sample:
+            return self.params
+        from corridor.analysis.sampling import sample_tree, uniform
+
+        base = sample_tree(self.base_params, self.seed, draw)
+        return self.scenario.apply(
+            base, draw_u=lambda key: uniform(self.seed, draw, key), validate=False
+        )
+
+    def _arrivals(self, draw: int, params: ParameterSet, streams: Streams, memo: dict | None):
+        """The children apprehended (the arrivals stage). ``memo`` lets several scenarios of one
+        draw share them when the inputs of arrivals are the same (compare runs them together)."""
+        key = None
+        if memo is not None:
+            inputs = [(p.path, p.spec.values) for p in params if p.path.startswith(ARRIVAL_INPUTS)]
+            key = (self.seed, draw, self.clock, str(self.arrivals_file), repr(inputs))
+            if key in memo:
+                t, country, male, age = memo[key]
+                children = Children(t.copy(), country.copy())
+                children.male, children.age = male.copy(), age.copy()
+                return children
         if self._user_arrivals is not None:
             table = self._user_arrivals
         else:
             table = arrivals.arrivals_table(params, self.end, streams, None)
-        children = arrivals.make_children(table, params, clock, streams)
+        children = arrivals.make_children(table, params, self.clock, streams)
+        if key is not None:
+            memo[key] = tuple(
+                x.copy()
+                for x in (children.t_arrival, children.country, children.male, children.age)
+            )
+        return children
+
+    def run_draw(
+        self, draw: int, step: Callable[[str], None] | None = None, memo: dict | None = None
+    ) -> DrawResult:
+        step = step or (lambda _: None)
+        clock, params = self.clock, self.draw_params(draw)
+        streams = Streams(self.seed, draw)
+        children = self._arrivals(draw, params, streams, memo)
         step("arrivals")
         ctx = RunContext(children, params, clock, streams)
         for stage in PIPELINE:
@@ -134,12 +184,25 @@ class Simulation:
         tally = Tally(children.country, clock.n_days)
         for stage in PIPELINE:
             stage.metrics(ctx, tally, out)
+        spending.add_outlays(self.scenario, clock, out)
         add_cost_total(out)
         step("metrics")
-        return DrawResult(draw, children, out)
+        return DrawResult(draw, children, out, children.n)
 
-    def run(self, progress: Callable[[str], None] | None = None) -> Result:
-        results = [self.run_draw(d, progress) for d in range(self.n_draws)]
+    def run(
+        self,
+        progress: Callable[[str], None] | None = None,
+        workers: int = 1,
+        keep_children: bool = True,
+    ) -> Result:
+        """Run every draw; with ``workers > 1`` the draws run in parallel processes (per-child
+        records are kept only if ``keep_children``)."""
+        if workers > 1 and self.n_draws > 1:
+            from corridor.analysis.montecarlo import run_draws
+
+            results = run_draws(self, workers, keep_children, progress)
+        else:
+            results = [self.run_draw(d, progress) for d in range(self.n_draws)]
         return Result(
             scenario=self.scenario.name,
             start=self.start,
@@ -148,7 +211,10 @@ class Simulation:
             draws=results,
             clock=self.clock,
             params=self.params,
-            meta={"scenario_files": self.scenario.as_data()},
+            meta={
+                "scenario_files": self.scenario.as_data(),
+                "assumptions": "sampled per draw" if self.sample else "stated values",
+            },
         )
 
 
@@ -163,4 +229,3 @@ def add_cost_total(out: DailyMetrics) -> None:
         else:  # a cost that exists only for "all" (e.g. aid spending)
             total[-1] += m.values[0]
     out.add("cost_total", "flow", total, unit="USD")
-

@@ -54,7 +54,11 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "USD/team-year": (0.0, float("inf")),
     "USD/removal": (0.0, float("inf")),
     "USD/day": (0.0, float("inf")),
+    "USD/year": (0.0, float("inf")),  # a spending rate (e.g. aid a year, for the aid lever)
+    "troop": (0.0, float("inf")),
     "flag": (0.0, 1.0),  # 0 = off, 1 = on
+    "hearing": (0.0, float("inf")),  # a number of hearings (e.g. continuances)
+    "docket_order": (0.0, 2.0),  # 0 first-in-first-out, 1 priority docket, 2 last-in-first-out
 }
 
 

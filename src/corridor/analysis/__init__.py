@@ -1,0 +1,1 @@
+"""Analyses built on simulation results: backtest against history, calibration, comparisons."""

@@ -1,0 +1,215 @@
+"""Build the shipped backtest facts (``corridor/data/backtest_facts.csv``) from the shipped facts.
+
+Run ``python -m corridor.analysis.backtest_facts`` to regenerate the file. Every row is a copy of
+a row of ``data/facts/facts_*.csv`` (value, unit, source, quote and confidence untouched) plus
+three columns that say which corridor output it is compared with:
+
+* ``metric``: a daily metric of the model (``arrivals``, ``orr_referrals``, ``court_pending_total``
+  ...), ``A+B`` for the sum of metrics, or ``A/B`` for a ratio of two (statistic ``share``);
+* ``group``: ``all``, a country (SV, GT, HN, MX, OTH), a sponsor category (cat1..cat4), or several
+  joined by ``+``;
+* ``statistic``: ``sum`` (a flow summed over the period), ``end`` (a stock on the period's last
+  day), ``mean`` (a stock's or an average's mean over the period; a flow's mean per day), ``max``
+  (a stock's peak in the period) or ``share`` (the group's part of ``all``, or ``A/B``).
+
+``period`` is rewritten into a form the backtest reads (``FY2014``, ``2014-06``, ``2014-06-30``,
+``A..B``) when the source's text is looser; the source's text is then kept at the start of
+``notes`` (``published period: ...``). Which rows are used, and why the others are not, is decided
+here (``SELECTED`` and ``NOT_USED``), not by hand edits of the CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FACTS = [DATA / "facts" / f for f in ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv")]
+OUT = DATA / "backtest_facts.csv"
+COLUMNS = [
+    "id", "quantity", "geography_or_group", "period", "value", "unit", "source_url",
+    "source_date", "quote", "confidence", "notes", "metric", "group", "statistic",
+]  # fmt: skip
+COUNTRIES = ("SV", "GT", "HN", "MX", "OTH")
+
+# id -> (metric, group, statistic, period or None to keep the source's)
+SELECTED: dict[str, tuple[str, str, str, str | None]] = {}
+
+
+def _add(ids, metric, group="all", statistic="sum", period=None):
+    for i in [ids] if isinstance(ids, str) else ids:
+        SELECTED[i] = (metric, group, statistic, period)
+
+
+# --- arrivals (inputs: the model is given these counts; see the backtest report) -------------
+_add([f"APP-FY{y}" for y in range(2013, 2023)], "arrivals")
+_add(["APP-CBP-FY2023", "APP-CBP-FY2024"], "arrivals")
+for _c in COUNTRIES:
+    _add([f"CTY-{_c}-FY{y}" for y in range(2013, 2019)], "arrivals", _c)
+    _add([f"APP-CTY-{_c}-FY{y}" for y in range(2020, 2025)], "arrivals", _c)
+# partial years by country: the history splits every month by the year's country shares, so
+# these test the within-year country mix, which the model does not have
+for _c in ("SV", "GT", "HN", "MX"):
+    _add(f"CTY-{_c}-FY2014-YTDJUN15", "arrivals", _c)
+for _c in ("SV", "GT", "HN"):
+    _add(f"CTY-{_c}-FY2019-8M", "arrivals", _c)
+_add("M14-OctDec-derived", "arrivals", period="2013-10..2013-12")
+# (monthly rows are added in monthly_arrival_ids(): the month's fact used by the history)
+
+# --- border: returns of Mexican children, Title 42 expulsions -------------------------------
+_add("MXR-2015-UNICEF", "returned_contiguous", "MX", period="2015-01..2015-12")
+_add("MXR-2020-21", "returned_contiguous/arrivals", "MX", "share", "2020-11..2021-04")
+_add("LEV-DET-05", "expelled_title42", period="2020-03-21..2020-11-18")
+_add("LEV-DET-06", "expelled_title42", period="2020-03-21..2020-09-11")
+
+# --- ORR referrals (one preferred row per year; data/README.md prefers the -HHS rows) -------
+_add(
+    ["ORR-REF-FY2013", "ORR-REF-FY2014", "ORR-REF-FY2015", "ORR-REF-FY2016-official"],
+    "orr_referrals",
+)
+_add(
+    ["ORR-REF-FY2019", "ORR-REF-FY2021-HHS", "ORR-REF-FY2022-HHS", "ORR-REF-FY2023-HHS"],
+    "orr_referrals",
+)
+_add(
+    ["ORR-REF-M-2014-03", "ORR-REF-M-2014-05", "ORR-REF-M-2021-10", "ORR-REF-M-2021-11"],
+    "orr_referrals",
+)
+_add("ORR-REF-FY2019-Sep16", "orr_referrals", period="2018-10-01..2019-09-16")
+_add("ORR-REF-FY2021-6M", "orr_referrals", period="2021-03..2021-08")
+_add("REM-T-FY2015", "orr_referrals", period="2014-10..2015-06")
+_add(["ORR-REFD-2014-11", "ORR-REFD-2015-11"], "orr_referrals", statistic="mean")
+_add("ORR-REFD-2016-11", "orr_referrals", statistic="mean", period="2016-11-01..2016-11-27")
+
+# --- ORR releases, discharges and sponsors --------------------------------------------------
+_add(["ORR-REL-FY2014", "ORR-REL-FY2015", "ORR-REL-FY2016", "ORR-DIS-FY2017"], "orr_released")
+_add("ORR-REL-FY2017-2M", "orr_released", period="2016-10..2016-11")
+_add("ORR-DIS-2021-04-13", "orr_discharges", statistic="mean")
+_add("ORR-SPN-FY2014-parent", "orr_released_by_sponsor", "cat1")
+_add("ORR-SPN-FY2018-parent", "orr_released_by_sponsor", "cat1", "share", "2017-10..2018-04")
+_add("ORR-SPN-FY2022-23-close", "orr_released_by_sponsor", "cat1+cat2", "share", "FY2022..FY2023")
+
+# --- length of care and discharge rate ------------------------------------------------------
+_LOS = "orr_length_of_care_days"
+_add(["ORR-LOS-FY2015", "ORR-LOS-FY2019"], _LOS, statistic="mean")
+_add(
+    ["ORR-LOS-2018-06", "ORR-LOS-2018-10", "ORR-LOS-2018-11", "ORR-LOS-2021-03"],
+    _LOS,
+    statistic="mean",
+)
+_add("ORR-LOS-2017", _LOS, statistic="mean", period="2017-10")
+_add("ORR-LOS-FY2019H1", _LOS, statistic="mean", period="2018-10..2019-03")
+_add("ORR-LOS-2019-07", _LOS, statistic="mean", period="2019-07")
+_add("ORR-LOS-2022-12", _LOS, statistic="mean", period="2022-12")
+_add("ORR-DIS-2017-08", "orr_discharge_rate", statistic="mean", period="2017-08")
+_add("ORR-DIS-2018-08", "orr_discharge_rate", statistic="mean", period="2018-08")
+
+# --- capacity and census --------------------------------------------------------------------
+_add("ORR-CAP-2014", "orr_capacity", statistic="max", period="2014-06..2014-08")
+_add("ORR-CAP-2018-12", "orr_capacity", statistic="mean", period="2018-12")
+_add("ORR-CAP-2019-07", "orr_capacity_standard", statistic="mean", period="2019-07")
+_add("BUD-CAP-2021-04-perm", "orr_capacity_standard", statistic="mean", period="2021-04")
+_add("BUD-CAP-2022-05", "orr_capacity_standard", statistic="mean", period="2022-05")
+_add("BUD-CAP-2021-04-EIS", "orr_influx_open", statistic="mean", period="2021-04")
+# the only shelter-census fact in the shipped data inside the window: children who passed
+# through the 2014 military-base influx sites (later census counts are withheld from the data)
+_add("ORR-CEN-2014-bases", "orr_admissions_influx", period="2014-05..2014-08")
+
+# --- immigration court (metric names of the court stage, issue 4) ---------------------------
+_add(["UAC-F2013", "UAC-F2014b", "UAC-F2016"], "court_filings_uac")
+_add("UAC-F2014a", "court_filings_uac", period="2013-10..2014-06")
+_add("UAC-F2017", "court_filings_uac", period="2016-10..2017-08")
+_add("UAC-M01", "court_filings_uac", statistic="mean", period="2014-06")
+_add("UAC-P01", "court_pending_uac", statistic="end")
+_add([f"BL-E{i:02d}" for i in range(4, 12)], "court_pending_total", statistic="end")
+_add("BL-E12", "court_pending_total", statistic="end", period="2021-03-31")
+_add("BL-E13", "court_pending_total", statistic="end", period="2023-03-31")
+_add("BL-E14", "court_pending_total", statistic="end")
+_add([f"CMP-E{i:02d}" for i in range(4, 12)], "court_receipts_total")
+# all completions: the children's cases (agents) plus the rest of the docket (a fluid queue)
+_add([f"CMP-F{i:02d}" for i in range(4, 12)], "court_completions_uac+court_completions_other")
+_add("UAC-R07", "court_completions_uac", period="2014-07-01..2016-01-26")
+_add("UAC-R10", "court_completions_uac", period="2014-07..2016-04")
+_add("UAC-R08", "removal_ordered", period="2014-07-01..2016-01-26")
+_add(
+    "OUT-19",
+    "removal_in_absentia/removal_ordered",
+    statistic="share",
+    period="2014-07-01..2016-01-26",
+)
+_add("OUT-11", "represented_share", statistic="end")
+_add("OUT-07", "represented_share", statistic="end")
+_add("REM-01", "removals_executed", "SV+GT+HN")
+_add(["REM-FY2018-DERIVED", "REM-04"], "removals_executed")
+
+# --- costs (appropriations and spending rates of ORR's program) -----------------------------
+_add(["BUD-FY2014", "COST-19", "BUD-FY2016"], "cost_orr")
+_add("BUD-WEEK-2021-04", "cost_orr", statistic="mean")
+
+# Rows of the facts that are comparable in principle but are not used, and why.
+NOT_USED = {
+    "APP-FY2014-DHS / APP-FY2014-GAO707 / ORR-REF-FY2021b": "all-DHS or OFO scope; the model is USBP only",
+    "ORR-REF-FY2014proj": "a projection, not an outcome",
+    "ORR-REF-FY2016 / ORR-REF-FY2016b / ORR-REF-FY2021 / ORR-REF-FY2022 / ORR-REF-FY2022-CBS / ORR-REF-FY2023": "duplicates of the preferred (official, -HHS) row for the same year",
+    "ORR-REL-FY2014b": "alternative to ORR-REL-FY2014 (53,515 vs 53,550)",
+    "ORR-LOS-2014 / APP-FY2023-LB / CTY-MX-FY2019": "a bound ('<35', '>130000', '>10400'), not a value",
+    "ORR-LOS-2014-bases": "length of stay at influx sites only; the model reports length of care for all beds",
+    "ORR-LOS-2020-summer": "time already spent by children still in care, not length of care at discharge",
+    "ORR-CAP-2015-11 / ORR-CAP-2018-09": "two numbers in one value ('7900 -> 8400', '14000 total; ~1100 ...')",
+    "ORR-SPN-FY2014-relative / ORR-SPN-FY2014-nonrel-derived": "relatives and non-relatives straddle sponsor categories 2 and 3",
+    "UAC-F2014c": "alternative TRAC pull for FY2014 (59,394 vs 56,691 in UAC-F2014b)",
+    "UAC-P04 / UAC-R01..R05": "priority-coded cases only, a different universe from all children's cases",
+    "UAC-P09 / OUT-20 / ABS-FY2017-2021": "after the FY2018 definition break (EOIR's narrowed UAC flag)",
+    "BL-T* / BL-G* / CMP-04..07 / CMP-T*": "TRAC, GAO and older EOIR releases: data/README.md says use the EOIR table only",
+    "OUT-02..06, OUT-08, OUT-13": "cohort outcome shares by representation: need per-case records (issue 4's checks)",
+    "IJ-*, COST-01..16, DEM-*, ORR-COST-*": "inputs of parameters (judges, unit costs, demographics), not outputs",
+    "W14-*, SEC-*": "Rio Grande Valley sector figures; the model has no sectors",
+}
+
+
+def monthly_arrival_ids(first: str = "2012-10", last: str = "2024-09") -> dict[str, str]:
+    """For each month of the window, the fact the shipped history took that month from."""
+    hist = pd.read_csv(DATA / "history" / "arrivals_monthly.csv", dtype=str)
+    out = {}
+    for month, ids in hist.drop_duplicates("month")[["month", "source_ids"]].itertuples(
+        index=False
+    ):
+        fid = ids.split(";")[0]
+        if first <= month <= last and not fid.startswith("M14-OctDec"):
+            out[fid] = month
+    return out
+
+
+def build() -> pd.DataFrame:
+    facts = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in FACTS])
+    facts = facts.set_index("id", drop=False)
+    selected = dict(SELECTED)
+    for fid, month in monthly_arrival_ids().items():
+        selected.setdefault(fid, ("arrivals", "all", "sum", month))
+    rows = []
+    for fid, (metric, group, statistic, period) in selected.items():
+        if fid not in facts.index:
+            raise SystemExit(f"backtest_facts: fact id {fid} is not in the shipped facts")
+        row = facts.loc[fid].to_dict()
+        if period is not None and period != row["period"]:
+            note = f"published period: {row['period']}"
+            row["notes"] = f"{note}; {row['notes']}" if row["notes"] else note
+            row["period"] = period
+        row.update(metric=metric, group=group, statistic=statistic)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    out = Path(argv[0]) if argv else OUT
+    df = build()
+    df.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    print(f"{len(df)} facts -> {out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,343 @@
+"""Immigration court: filing, judges and docket order, counsel, hearings, relief tracks,
+decisions, and the execution of removal orders.
+
+* **Filing.** DHS files a Notice to Appear for each child who entered ORR care, after an
+  exponential lag from referral, except a dated share never served (``court.filing``). Children
+  who never reached ORR care (returned, expelled, aged out waiting in CBP) have no juvenile case.
+* **The docket** (``engine/docket.py``): the children's cases are agents; the rest of the
+  court's docket is a fluid queue fed by EOIR's receipts. Judges on board are split between the
+  two in proportion to pending cases, children's weighted by a dated priority weight; hearings
+  are taken in the dated docket order (first in first out, the 2014 priority docket, last in
+  first out). Counsel comes from private lawyers (a share, after a delay) or from legal-aid
+  capacity (attorneys x cases a year, first come first served). Attendance depends on
+  representation; a missed hearing is a removal order in absentia. Relief tracks run at USCIS
+  (asylum, SIJ with its state-court order and EB-4 visa wait, T/U), with administrative closure
+  or continuance while they are pending.
+* **After the order.** A dated share of removal orders (by kind) is executed after a lag;
+  removed children may set out again (weakly evidenced; a flow metric only, not new arrivals).
+* **Aging out.** A youth who turned 18 before filing for asylum loses USCIS jurisdiction when the
+  dated rule says so; the SIJ state-court order must come before the state's age limit (18, or
+  21 where state courts act to 21).
+
+Random numbers are counter-based per child (``docket.uniform``): each process has its own named
+stream, and a child's numbers depend only on its row, so they are the same in every scenario.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corridor.engine import docket as dk
+from corridor.errors import CorridorError
+from corridor.outputs.metrics import DailyMetrics, Tally
+from corridor.stages.children import COUNTRIES
+from corridor.stages.context import RunContext
+
+DAYS_PER_YEAR = 365.25
+# INA 101(a)(27)(J) and 8 CFR 204.11: an SIJ petitioner must be under 21 when the petition is
+# filed; state courts that act to that age are in court.relief.sijs.age_21_share.
+SIJ_FEDERAL_AGE_LIMIT = 21.0
+
+
+def _daily(ctx: RunContext, path: str, group: str | None = None) -> np.ndarray:
+    return ctx.params[path].daily(ctx.clock.origin, ctx.clock.n_days, group)
+
+
+def _day(t: np.ndarray, n_days: int) -> np.ndarray:
+    """Day index of each time, clamped into the simulated days (for dated lookups)."""
+    return np.clip(np.where(np.isfinite(t), t, 0.0), 0, n_days - 1).astype(np.int64)
+
+
+def _order(ctx: RunContext) -> np.ndarray:
+    """The dated docket order, checked to be one of the three orders."""
+    p = ctx.params["court.docket.order"]
+    for date, v in sorted(p.spec.values.items()):
+        if float(v) not in dk.ORDER_NAMES:
+            names = ", ".join(f"{k} ({name})" for k, name in dk.ORDER_NAMES.items())
+            raise CorridorError(p.file, f"values.{date}: {v} is not a docket order: use {names}")
+    return _daily(ctx, "court.docket.order")
+
+
+def _check_shares(ctx: RunContext, paths: list[tuple[str, str]], what: str) -> None:
+    """Shares of exclusive outcomes must leave a non-negative remainder on every day."""
+    total = sum(_daily(ctx, p, g) for p, g in paths)
+    if np.any(total > 1.0 + 1e-9):
+        d = int(np.argmax(total > 1.0 + 1e-9))
+        files = ", ".join(sorted({ctx.params[p].file for p, _ in paths}))
+        raise CorridorError(
+            files, f"{what} add up to {total[d]:.3f} > 1 on {ctx.clock.date(d)}: reduce one"
+        )
+
+
+def daily_inputs(ctx: RunContext) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's per-day rows (``docket.DAILY``) and EB-4 visa waits [country, day]."""
+    for g in ("represented", "unrepresented"):
+        _check_shares(
+            ctx,
+            [(f"court.decision.{s}", g) for s in
+             ("relief_share", "termination_share", "voluntary_departure_share")],
+            f"merits outcome shares ({g})",
+        )  # fmt: skip
+    _check_shares(
+        ctx, [("court.relief.track_share", t) for t in dk.TRACKS[1:]], "relief track shares"
+    )
+    per_year = _daily(ctx, "court.judges.completions_per_judge_year")
+    if np.any(per_year <= 0):
+        p = ctx.params["court.judges.completions_per_judge_year"]
+        raise CorridorError(p.file, "values: completions per judge-year must be above 0")
+    case_days = 365.0 / per_year  # judge-days of an average completed case
+    rows = {
+        "judges": _daily(ctx, "court.judges.on_board"),
+        "other_per_judge_day": per_year / 365.0,
+        "juvenile_weight": _daily(ctx, "court.judges.juvenile_weight"),
+        "order": _order(ctx),
+        "other_receipts": _daily(ctx, "court.other_docket.receipts") / 365.0,
+        "legal_aid": _daily(ctx, "court.counsel.legal_aid_attorneys")
+        * _daily(ctx, "court.counsel.cases_per_attorney_year")
+        / 365.0,
+        "attend_rep": _daily(ctx, "court.hearing.attendance", "represented"),
+        "attend_unrep": _daily(ctx, "court.hearing.attendance", "unrepresented"),
+        "master_decision_unrep": _daily(ctx, "court.hearing.master_decision_share"),
+        "max_continuances": _daily(ctx, "court.hearing.counsel_continuances"),
+        "continuance_days": _daily(ctx, "court.hearing.continuance_days"),
+        "merits_lag_days": _daily(ctx, "court.hearing.merits_lag_days"),
+        "status_lag_days": _daily(ctx, "court.hearing.status_lag_days"),
+        "work_master": _daily(ctx, "court.judges.hearing_time", "master") * case_days,
+        "work_merits": _daily(ctx, "court.judges.hearing_time", "merits") * case_days,
+        "closure": _daily(ctx, "court.relief.closure_share"),
+        "prep_days": _daily(ctx, "court.relief.asylum.prep_days"),
+        "asylum_days": _daily(ctx, "court.relief.asylum.uscis_days"),
+        "asylum_grant": _daily(ctx, "court.relief.asylum.uscis_grant_rate"),
+        "asylum_after_18": _daily(ctx, "court.relief.asylum.uscis_after_18"),
+        "t_u_days": _daily(ctx, "court.relief.t_u.uscis_days"),
+        "t_u_grant": _daily(ctx, "court.relief.t_u.grant_rate"),
+        "state_court_days": _daily(ctx, "court.relief.sijs.state_court_days"),
+        "i360_days": _daily(ctx, "court.relief.sijs.i360_days"),
+        "sijs_approval": _daily(ctx, "court.relief.sijs.approval_rate"),
+    }
+    for short, path in (
+        ("relief", "relief_share"),
+        ("termination", "termination_share"),
+        ("vd", "voluntary_departure_share"),
+    ):
+        rows[f"{short}_rep"] = _daily(ctx, f"court.decision.{path}", "represented")
+        rows[f"{short}_unrep"] = _daily(ctx, f"court.decision.{path}", "unrepresented")
+    daily = np.stack([rows[name] for name in dk.DAILY])
+    visa = np.stack([_daily(ctx, "court.relief.sijs.visa_wait_years", c) for c in COUNTRIES])
+    return daily, visa
+
+
+def filing_times(t_ref: np.ndarray, e: np.ndarray, mean_lag: np.ndarray) -> np.ndarray:
+    """NTAs awaiting filing are filed at the rate 1 / mean lag in force on each day: a child's
+    filing time solves H(t) = H(t_ref) + e, with H the cumulative rate and e a unit exponential.
+    A change of regime thus also changes how fast the cases already waiting are filed."""
+    n_days = len(mean_lag)
+    rate = 1.0 / np.maximum(mean_lag, 1e-9)
+    cum = np.concatenate([[0.0], np.cumsum(rate)])  # H at the start of each day
+    d = np.clip(np.floor(t_ref), 0, n_days - 1).astype(np.int64)
+    target = cum[d] + (t_ref - d) * rate[d] + e
+    k = np.searchsorted(cum, target, side="right") - 1  # the day in which H reaches the target
+    inside = k < n_days
+    kk = np.minimum(k, n_days - 1)
+    return np.where(inside, kk + (target - cum[kk]) / rate[kk], np.inf)
+
+
+def _seed(ctx: RunContext, name: str) -> int:
+    return dk.stream_seed(ctx.streams[f"court.{name}"])
+
+
+def _exp(u: np.ndarray) -> np.ndarray:
+    return -np.log1p(-u)
+
+
+def run(ctx: RunContext) -> None:
+    c, clock = ctx.children, ctx.clock
+    n_days = clock.n_days
+    daily, visa = daily_inputs(ctx)
+
+    # filing: every child who entered ORR care, after a lag from referral, unless never served
+    entered = np.flatnonzero(np.isfinite(c.t_orr_start) & (c.t_referral < n_days))
+    ref_day = _day(c.t_referral[entered], n_days)
+    u = dk.uniforms(_seed(ctx, "filing"), entered, 2)
+    never = u[:, 0] < _daily(ctx, "court.filing.never_served_share")[ref_day]
+    t_file = filing_times(
+        c.t_referral[entered], _exp(u[:, 1]), _daily(ctx, "court.filing.lag_days")
+    )
+    c.nta_never[entered] = never
+    filed = ~never & (t_file < n_days)
+    idx = entered[filed]
+    t_file = t_file[filed]
+    order = np.argsort(t_file, kind="stable")
+    idx, t_file = idx[order], t_file[order]
+    file_day = _day(t_file, n_days)
+
+    # private counsel, age limits, relief track plans
+    u = dk.uniforms(_seed(ctx, "counsel"), idx, 2)
+    private = u[:, 0] < _daily(ctx, "court.counsel.private_share")[file_day]
+    t_private = np.where(
+        private,
+        t_file + _daily(ctx, "court.counsel.private_days")[file_day] * _exp(u[:, 1]),
+        np.inf,
+    )
+    arr_day = _day(c.t_arrival[idx], n_days)
+    majority = ctx.params["orr.aging_out_age"].daily(clock.origin, n_days)[arr_day]
+    born = c.t_arrival[idx] - c.age[idx] * DAYS_PER_YEAR
+    t_18 = born + majority * DAYS_PER_YEAR
+    u = dk.uniforms(_seed(ctx, "relief"), idx, 2)
+    to_21 = u[:, 1] < _daily(ctx, "court.relief.sijs.age_21_share")[file_day]
+    t_sij_limit = born + np.where(to_21, SIJ_FEDERAL_AGE_LIMIT, majority) * DAYS_PER_YEAR
+    shares = np.stack([_daily(ctx, "court.relief.track_share", t)[file_day] for t in dk.TRACKS[1:]])
+    track = (u[:, 0][None, :] >= np.cumsum(shares, axis=0)).sum(axis=0) + 1
+    track = np.where(track > len(dk.TRACKS) - 1, dk.NO_TRACK, track).astype(np.int8)
+
+    cases = dk.Cases(
+        t_file=t_file,
+        t_ready=t_file + _daily(ctx, "court.filing.first_hearing_min_days")[file_day],
+        t_private=t_private,
+        country=c.country[idx].astype(np.int64),
+        t_18=t_18,
+        t_sij_limit=t_sij_limit,
+        track=track,
+        u=dk.uniforms(_seed(ctx, "decisions"), idx, len(dk.U_COLS)),
+        e=_exp(dk.uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS))),
+        child=idx,
+    )
+    seeds = (_seed(ctx, "attendance"), _seed(ctx, "continuances"), _seed(ctx, "hearing_time"))
+    other0 = float(ctx.params["court.other_docket.initial_pending"].at(clock.origin))
+    r = dk.run(cases, daily, visa, other0, seeds)
+
+    def within(t):  # events after the last simulated day did not happen (yet)
+        return np.where(t < n_days, t, np.inf)
+
+    c.t_file[idx] = t_file
+    c.t_counsel[idx] = r.t_counsel
+    c.counsel[idx] = r.counsel
+    c.t_hearing = np.full((c.n, dk.MAX_HEARINGS), np.inf, dtype=np.float32)
+    c.t_hearing[idx] = r.t_hearing
+    c.n_hearings[idx] = r.n_hearings
+    c.relief_track[idx] = r.track
+    c.t_petition[idx] = within(r.t_petition)
+    c.petition_granted[idx] = r.petition_granted & (r.t_petition < n_days)
+    c.t_decision[idx] = r.t_decision
+    c.outcome[idx] = r.outcome
+
+    # removal orders executed after a lag; removed children may set out again
+    ordered = np.isin(r.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
+    j = np.flatnonzero(ordered)
+    dec_day = _day(r.t_decision[j], n_days)
+    u = dk.uniforms(_seed(ctx, "removal"), idx[j], 4)
+    share = np.where(
+        r.outcome[j] == dk.REMOVAL_IN_ABSENTIA,
+        _daily(ctx, "court.removal.executed_share", "in_absentia")[dec_day],
+        _daily(ctx, "court.removal.executed_share", "after_hearing")[dec_day],
+    )
+    t_removed = np.where(
+        u[:, 0] < share,
+        r.t_decision[j] + _daily(ctx, "court.removal.lag_days")[dec_day] * _exp(u[:, 1]),
+        np.inf,
+    )
+    t_removed = within(t_removed)
+    rem_day = _day(t_removed, n_days)
+    t_remig = np.where(
+        np.isfinite(t_removed)
+        & (u[:, 2] < _daily(ctx, "court.removal.remigration_share")[rem_day]),
+        t_removed + _daily(ctx, "court.removal.remigration_days")[rem_day] * _exp(u[:, 3]),
+        np.inf,
+    )
+    c.t_removed[idx[j]] = t_removed
+    c.t_remigrated[idx[j]] = within(t_remig)
+    ctx.state["court"] = {"cases": idx, "result": r, "judges": daily[dk.R_JUDGES]}
+
+
+def daily_median(day: np.ndarray, group: np.ndarray, value: np.ndarray, n_groups: int,
+                 n_days: int) -> np.ndarray:  # fmt: skip
+    """The median of ``value`` per (group, day), NaN where there is none: [group, day]."""
+    cell = group.astype(np.int64) * n_days + day
+    # one sort: cells apart by more than any value (values are waits >= 0 in days)
+    span = float(value.max(initial=0.0)) + 1.0
+    counts = np.bincount(cell, minlength=n_groups * n_days)
+    v = np.sort(cell * span + value) - np.repeat(np.arange(n_groups * n_days), counts) * span
+    starts = np.cumsum(counts) - counts
+    med = np.full(n_groups * n_days, np.nan)
+    has = counts > 0
+    lo = starts[has] + (counts[has] - 1) // 2
+    hi = starts[has] + counts[has] // 2
+    med[has] = (v[lo] + v[hi]) / 2.0
+    return med.reshape(n_groups, n_days)
+
+
+class _Cases:
+    """The court columns of the children who have a case (the only ones with court events)."""
+
+    def __init__(self, c, idx: np.ndarray):
+        for name in ("country", "t_file", "t_decision", "t_counsel", "counsel", "outcome",
+                     "t_removed", "t_remigrated"):  # fmt: skip
+            setattr(self, name, getattr(c, name)[idx])
+
+
+def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
+    """Court metrics, by country and ``all``; the other docket and judges only for ``all``."""
+    clock, s = ctx.clock, ctx.state["court"]
+    r, n_days, idx = s["result"], clock.n_days, s["cases"]
+    c = _Cases(ctx.children, idx)  # tallies over cases only: same counts, less work
+    tally = Tally(c.country, n_days)
+    tf, td = c.t_file, c.t_decision
+    out.add("court_filings_uac", "flow", tally.flow(tf), unit="case")
+    pending = tally.stock(tf, td)
+    out.add("court_pending_uac", "stock", pending, unit="case")
+    completions = tally.flow(td)
+    out.add("court_completions_uac", "flow", completions, unit="case")
+    out.add("court_pending_other", "stock", r.other_pending, unit="case")
+    out.add("court_pending_total", "stock", pending[-1] + r.other_pending, unit="case")
+    out.add("court_completions_other", "flow", r.other_completions, unit="case")
+
+    decided = np.flatnonzero(np.isfinite(td) & (td < n_days))
+    day = td[decided].astype(np.int64)
+    wait = td[decided] - tf[decided]
+    k = len(COUNTRIES)
+    med = np.vstack(
+        [
+            daily_median(day, c.country[decided], wait, k, n_days),
+            daily_median(day, np.zeros(len(decided), np.int64), wait, 1, n_days),
+        ]
+    )
+    out.add("court_wait_days_median", "average", med, weight="court_completions_uac", unit="day")
+
+    represented = np.isfinite(c.t_counsel) & (c.t_counsel <= td)
+    rep_pending = tally.stock(np.maximum(tf, c.t_counsel), td, represented)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(pending > 0, rep_pending / pending, np.nan)
+    out.add("represented_share", "average", share, weight="court_pending_uac", unit="share")
+
+    def outcome_flow(*codes: int) -> np.ndarray:
+        return tally.flow(td, np.isin(c.outcome, codes))
+
+    in_absentia = outcome_flow(dk.REMOVAL_IN_ABSENTIA)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ia_share = np.where(completions > 0, in_absentia / completions, np.nan)
+    out.add("in_absentia_share", "average", ia_share, weight="court_completions_uac", unit="share")
+    out.add("relief_granted", "flow", outcome_flow(dk.RELIEF), unit="case")
+    out.add("terminated_or_closed", "flow", outcome_flow(dk.CLOSED), unit="case")
+    out.add("voluntary_departure", "flow", outcome_flow(dk.VOLUNTARY_DEPARTURE), unit="case")
+    removal = outcome_flow(dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING)
+    out.add("removal_ordered", "flow", removal, unit="case")
+    out.add("removal_in_absentia", "flow", in_absentia, unit="case")
+    removed = tally.flow(c.t_removed)
+    out.add("removals_executed", "flow", removed, unit="child")
+    out.add("remigrations", "flow", tally.flow(c.t_remigrated), unit="child")
+    legal_aid = tally.flow(c.t_counsel, c.counsel == dk.LEGAL_AID)
+    out.add("counsel_legal_aid", "flow", legal_aid, unit="child")
+
+    # hearings and the judge time they use, by the child's country
+    per_hearing = Tally(np.repeat(c.country, dk.MAX_HEARINGS), n_days)
+    t_h = r.t_hearing.ravel()
+    out.add("court_hearings_uac", "flow", per_hearing.flow(t_h), unit="hearing")
+    judge_days = per_hearing._by_day(t_h, None, weights=r.work.ravel())
+    out.add("court_judges", "stock", s["judges"], unit="judge")
+    out.add("court_juvenile_judges", "stock", r.juvenile_judges, unit="judge")
+    team_year = ctx.params["court.cost.judge_team_year"].daily(clock.origin, n_days)
+    out.add("cost_eoir", "flow", judge_days * team_year / 365.0, unit="USD")
+    per_child = ctx.params["court.cost.legal_per_child"].daily(clock.origin, n_days)
+    out.add("cost_legal", "flow", legal_aid * per_child, unit="USD")
+    per_removal = ctx.params["court.cost.removal"].daily(clock.origin, n_days)
+    out.add("cost_removal", "flow", removed * per_removal, unit="USD")

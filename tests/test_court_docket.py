@@ -1,0 +1,191 @@
+"""The docket kernel on reduced configurations: M/M/c waits (Erlang C), no judges, and the
+order each docket promises (property tests)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor.engine import docket as dk
+from corridor.stages.court import filing_times
+
+
+def erlang_c_wait(c: int, lam: float, mu: float) -> float:
+    """Mean wait in queue of M/M/c (Erlang C via the stable Erlang-B recursion)."""
+    a = lam / mu
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    p_wait = c * b / (c - a * (1.0 - b))
+    return p_wait / (c * mu - lam)
+
+
+def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_from=None,
+            other_pending=0.0, other_receipts=0.0):  # fmt: skip
+    """Every case has one hearing, which decides it: nobody attends, so the first hearing ends
+    in absentia. Judges hear only children's cases unless other pending cases are given."""
+    t_file = np.asarray(t_file, float)
+    n = len(t_file)
+    n_days = n_days or int(t_file.max(initial=0.0)) + 1000
+    cases = dk.Cases(
+        t_file=t_file,
+        t_ready=t_file.copy(),
+        t_private=np.full(n, np.inf),
+        country=np.zeros(n, np.int64),
+        t_18=np.full(n, np.inf),
+        t_sij_limit=np.full(n, np.inf),
+        track=np.zeros(n, np.int8),
+        u=np.full((n, len(dk.U_COLS)), 0.5),
+        e=np.ones((n, len(dk.E_COLS))),
+        child=np.arange(n),
+    )
+    daily = np.zeros((len(dk.DAILY), n_days))
+    daily[dk.R_JUDGES] = judges
+    daily[dk.R_JUVENILE_WEIGHT] = 1.0
+    daily[dk.R_ORDER] = order
+    if prio_from is not None:
+        daily[dk.R_ORDER, :prio_from] = dk.FIFO
+        daily[dk.R_ORDER, prio_from:] = dk.PRIORITY
+    daily[dk.R_WORK_MASTER] = mean_work
+    daily[dk.R_WORK_MERITS] = mean_work
+    daily[dk.R_OTHER_RECEIPTS] = other_receipts
+    daily[dk.R_OTHER_PER_JUDGE_DAY] = 1.0
+    r = dk.run(cases, daily, np.zeros((5, n_days)), other_pending, (11, 12, 13 + seed))
+    return r
+
+
+def mm_c_wait(c: int, lam: float, mean_work: float, n: int, seed: int) -> float:
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.exponential(1.0 / lam, n))
+    r = reduced(t, c, mean_work, seed=seed)
+    assert np.isfinite(r.t_decision).all()
+    assert (r.outcome == dk.REMOVAL_IN_ABSENTIA).all()
+    wait = r.t_hearing[:, 0] - t
+    return float(wait[n // 10 :].mean())  # drop the warm-up
+
+
+def test_doubling_judges_cuts_the_wait_as_mmc_predicts():
+    lam, mean_work = 0.8, 10.0  # 8 judges' worth of work a day
+    c = 10
+    w1 = np.mean([mm_c_wait(c, lam, mean_work, 150_000, s) for s in range(2)])
+    w2 = np.mean([mm_c_wait(2 * c, lam, mean_work, 150_000, s) for s in range(2)])
+    e1, e2 = erlang_c_wait(c, lam, 1 / mean_work), erlang_c_wait(2 * c, lam, 1 / mean_work)
+    assert abs(w1 / e1 - 1) < 0.1, (w1, e1)
+    assert abs(w2 - e2) < 0.01, (w2, e2)  # Erlang C: ~0.0009 days
+    assert w1 / w2 > 100  # doubling ten judges at 80% load all but removes the wait
+
+
+def test_hearing_time_is_exponential_with_the_dated_mean():
+    t = np.arange(20_000) * 0.5
+    r = reduced(t, 50, 3.0)
+    w = r.work[:, 0]
+    assert abs(w.mean() / 3.0 - 1) < 0.03
+    assert abs(w.std() / w.mean() - 1) < 0.05  # coefficient of variation of an exponential
+
+
+def test_no_judges_no_completions_and_pending_grows_by_filings():
+    t = np.sort(np.random.default_rng(1).uniform(0, 300, 500))
+    r = reduced(t, 0, 1.0, n_days=400)
+    assert not np.isfinite(r.t_decision).any()
+    assert not np.isfinite(r.t_hearing).any()
+    assert (r.juvenile_judge_days == 0).all()
+
+
+def test_other_docket_is_a_fluid_queue_sharing_the_judges():
+    """No children: the other docket completes judges x rate a day while it has cases."""
+    r = reduced([], 10, 1.0, n_days=100, other_pending=500.0, other_receipts=4.0)
+    done = r.other_completions
+    np.testing.assert_allclose(done[:10], 10.0)  # capacity bound while the backlog lasts
+    assert r.other_pending[-1] == 0.0 and done[-1] == 4.0  # then it keeps up with receipts
+    # children's cases take judges away from the other docket
+    t = np.linspace(0, 50, 2000)
+    r2 = reduced(t, 10, 0.2, n_days=100, other_pending=500.0, other_receipts=4.0)
+    assert r2.other_pending[40] > r.other_pending[40]
+    assert (r2.juvenile_judges[1:50] > 0).all()
+
+
+# --- the order each docket promises (one judge, so hearings happen in the order taken) -------
+
+
+def popped_before(r, t_file):
+    """Pairs (i, j): i was heard while j was already on the docket and still waiting."""
+    start = r.t_hearing[:, 0]
+    ok = np.isfinite(start)
+    day = np.floor(start)
+    entered = np.floor(t_file)
+    i, j = np.nonzero(
+        ok[:, None] & (start[:, None] < start[None, :]) & (entered[None, :] <= day[:, None])
+    )
+    return i, j, day
+
+
+filings = st.lists(st.floats(0.0, 30.0, allow_nan=False), min_size=2, max_size=40).map(
+    lambda xs: np.sort(np.round(np.array(xs), 3))
+)
+work = st.floats(0.2, 3.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(filings, work)
+def test_fifo_hears_the_earliest_filing_first(t, w):
+    r = reduced(t, 1, w, order=dk.FIFO, n_days=400)
+    i, j, _ = popped_before(r, t)
+    assert (t[i] <= t[j]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(filings, work)
+def test_lifo_hears_the_latest_filing_first(t, w):
+    r = reduced(t, 1, w, order=dk.LIFO, n_days=400)
+    i, j, _ = popped_before(r, t)
+    assert (t[i] >= t[j]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(filings, work, st.integers(1, 25))
+def test_priority_docket_hears_cases_filed_under_it_first(t, w, start):
+    r = reduced(t, 1, w, n_days=400, prio_from=start)
+    i, j, day = popped_before(r, t)
+    prio = t >= start
+    under = day[i] >= start  # the priority order was in force when i was heard
+    i, j = i[under], j[under]
+    # a priority case is never heard after a waiting backlog case...
+    assert not (~prio[i] & prio[j]).any()
+    # ...and within each class the earliest filing goes first
+    same = prio[i] == prio[j]
+    assert (t[i][same] <= t[j][same]).all()
+    # before the priority order, first in first out
+    before = ~(day[popped_before(r, t)[0]] >= start)
+    i0, j0, _ = popped_before(r, t)
+    assert (t[i0[before]] <= t[j0[before]]).all()
+
+
+def test_priority_docket_serves_new_cases_while_the_backlog_waits():
+    """A backlog filed before the priority order waits while new cases are heard within days."""
+    old = np.linspace(0, 10, 300)  # 300 cases at once: a backlog for one judge
+    new = np.linspace(20, 60, 40)
+    t = np.concatenate([old, new])
+    r = reduced(t, 1, 0.5, n_days=400, prio_from=20)
+    wait = r.t_hearing[:, 0] - t
+    assert wait[300:].max() < 2.0  # each new case is heard as soon as the judge is free
+    assert np.median(wait[:300]) > 50
+    fifo = reduced(t, 1, 0.5, n_days=400)
+    assert (fifo.t_hearing[300:, 0] - new).min() > 50  # under FIFO they wait behind it
+
+
+def test_filing_rate_follows_the_regime_of_each_day():
+    rng = np.random.default_rng(3)
+    e = rng.exponential(1.0, 50_000)
+    t_ref = np.zeros_like(e)
+    lag = np.full(3000, 90.0)
+    t = filing_times(t_ref, e, lag)
+    assert abs(t.mean() / 90.0 - 1) < 0.02  # constant regime: an exponential wait
+    lag[100:] = 10.0  # a faster regime from day 100 also files the waiting NTAs faster
+    t2 = filing_times(t_ref, e, lag)
+    np.testing.assert_allclose(t2[t < 100], t[t < 100])
+    late = t >= 100
+    assert abs((t2[late] - 100).mean() / 10.0 - 1) < 0.05
+    assert math.isinf(filing_times(np.array([0.0]), np.array([1e9]), lag)[0])

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from cli_helpers import OK, overlay
 from typer.testing import CliRunner
 
 from corridor.cli import app
-from corridor.parameters.tree import PARAMETER_ROOT
 
 runner = CliRunner()
-OK = [
-    "run",
-    "--scenario",
-    "baseline",
-    "--start",
-    "2014-01-01",
-    "--end",
-    "2014-03-01",
-    "--seed",
-    "1",
-]
 
 
 def run_cli(args, out: Path):
@@ -93,16 +81,6 @@ def test_bad_options(tmp_path, args, needle):
     assert not (tmp_path / "out").exists()
 
 
-def _overlay(tmp_path: Path, param: str, edit) -> Path:
-    """A parameter overlay directory holding one shipped file with one field spoiled."""
-    src = PARAMETER_ROOT / (param.replace(".", "/") + ".yaml")
-    dst = tmp_path / "params" / src.relative_to(PARAMETER_ROOT)
-    dst.parent.mkdir(parents=True)
-    shutil.copy(src, dst)
-    dst.write_text(edit(dst.read_text()))
-    return tmp_path / "params"
-
-
 PARAM_CASES = {
     "unknown key": ("orr.capacity.standard_beds", lambda t: t + "\ncolour: blue\n", "colour"),
     "missing unit": (
@@ -131,8 +109,8 @@ PARAM_CASES = {
 @pytest.mark.parametrize("case", PARAM_CASES)
 def test_bad_parameter_file(tmp_path, case):
     param, edit, needle = PARAM_CASES[case]
-    overlay = _overlay(tmp_path, param, edit)
-    code, text = run_cli([*OK, "--params", str(overlay)], tmp_path / "out")
+    params = overlay(tmp_path, param, edit)
+    code, text = run_cli([*OK, "--params", str(params)], tmp_path / "out")
     assert code == 2, text
     assert "standard_beds.yaml" in text or "open_threshold.yaml" in text
     assert needle in text, text
@@ -153,8 +131,8 @@ def test_missing_source(tmp_path):
             keep.append(line)
         return "\n".join(keep) + "\n"
 
-    overlay = _overlay(tmp_path, "orr.capacity.standard_beds", strip_provenance)
-    code, text = run_cli([*OK, "--params", str(overlay)], tmp_path / "out")
+    params = overlay(tmp_path, "orr.capacity.standard_beds", strip_provenance)
+    code, text = run_cli([*OK, "--params", str(params)], tmp_path / "out")
     assert code == 2 and "sources" in text, text
 
 

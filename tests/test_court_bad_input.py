@@ -4,36 +4,16 @@ and no output directory."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from cli_helpers import OK, overlay
 from typer.testing import CliRunner
 
 from corridor.cli import app
-from corridor.parameters.tree import PARAMETER_ROOT
 
 runner = CliRunner()
-RUN = [
-    "run",
-    "--scenario",
-    "baseline",
-    "--start",
-    "2014-01-01",
-    "--end",
-    "2014-03-01",
-    "--seed",
-    "1",
-]
-
-
-def overlay(tmp_path: Path, param: str, edit) -> Path:
-    src = PARAMETER_ROOT / (param.replace(".", "/") + ".yaml")
-    dst = tmp_path / "params" / src.relative_to(PARAMETER_ROOT)
-    dst.parent.mkdir(parents=True)
-    shutil.copy(src, dst)
-    dst.write_text(edit(dst.read_text()))
-    return tmp_path / "params"
+RUN = OK
 
 
 def set_value(date: str, value: str):

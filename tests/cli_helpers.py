@@ -1,0 +1,31 @@
+"""Helpers shared by the command-line tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from corridor.parameters.tree import PARAMETER_ROOT
+
+# a valid short run; each bad-input case spoils one thing about it
+OK = [
+    "run",
+    "--scenario",
+    "baseline",
+    "--start",
+    "2014-01-01",
+    "--end",
+    "2014-03-01",
+    "--seed",
+    "1",
+]
+
+
+def overlay(tmp_path: Path, param: str, edit) -> Path:
+    """A parameter overlay directory holding one shipped file with one field spoiled."""
+    src = PARAMETER_ROOT / (param.replace(".", "/") + ".yaml")
+    dst = tmp_path / "params" / src.relative_to(PARAMETER_ROOT)
+    dst.parent.mkdir(parents=True)
+    shutil.copy(src, dst)
+    dst.write_text(edit(dst.read_text()))
+    return tmp_path / "params"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +75,14 @@ class Result:
     params: ParameterSet
     meta: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def daily(self) -> pd.DataFrame:
+        """Tidy daily table (built once; copy it before changing it in place)."""
         return long_table(self)
 
-    @property
+    @cached_property
     def fiscal_years(self) -> pd.DataFrame:
+        """Metrics per U.S. fiscal year (built once)."""
         return fiscal_year_table(self)
 
     def records(self) -> pd.DataFrame:

@@ -45,7 +45,9 @@ def long_table(result: Result) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "scenario": pd.Categorical([result.scenario] * (n_series * n)),
+            "scenario": pd.Categorical.from_codes(
+                np.zeros(n_series * n, dtype=np.int8), categories=[result.scenario]
+            ),
             "draw": np.repeat(np.array([d for d, _ in parts["draw"]], dtype=np.int32), n),
             "date": np.tile(dates.to_numpy(), n_series),
             "metric": expand(parts["metric"]),

@@ -412,7 +412,8 @@ def _simulation():
     return _SIM
 
 
-def _values(series: dict[str, Series], probes: list[Probe]) -> np.ndarray:
+def probe_values(series: dict[str, Series], probes: list[Probe]) -> np.ndarray:
+    """The model's value for each probe (NaN where the model has no comparable output)."""
     out = np.full(len(probes), np.nan)
     for i, p in enumerate(probes):
         try:
@@ -433,7 +434,7 @@ def _one_draw(draw: int):
 
 def _probe_draw(draw: int) -> tuple[int, np.ndarray, dict[str, str]]:
     series = draw_series(_simulation().run_draw(draw))
-    vals = _values(series, _PROBES)
+    vals = probe_values(series, _PROBES)
     why = {}
     for i, p in enumerate(_PROBES):
         if np.isnan(vals[i]):

@@ -45,10 +45,9 @@ import yaml
 from corridor.analysis.backtest import (
     DEFAULT_FACTS,
     Fact,
-    NotComparable,
     Probe,
     draw_series,
-    evaluate,
+    probe_values,
     read_facts,
 )
 from corridor.errors import CorridorError
@@ -180,14 +179,7 @@ def _draw_values(task):
 def _target_values(overrides: dict, draw: int) -> np.ndarray:
     sim = _simulation()
     sim.params = _apply(_BASE, overrides)
-    series = draw_series(sim.run_draw(draw))
-    out = np.full(len(_PROBES), np.nan)
-    for i, p in enumerate(_PROBES):
-        try:
-            out[i] = evaluate(series, p)
-        except NotComparable:
-            pass
-    return out
+    return probe_values(draw_series(sim.run_draw(draw)), _PROBES)
 
 
 class Evaluator:

@@ -139,6 +139,17 @@ class Parameter:
             out[first:] = x
         return out
 
+    def with_values(self, values: dict[dt.date, Value], where: str, field: str) -> Parameter:
+        """A validated copy holding exactly ``values``; a problem is reported at ``where``,
+        ``field`` (e.g. a scenario file and its ``changes.<path>``)."""
+        data = self.spec.model_dump()
+        data["values"] = values
+        try:
+            spec = ParameterFile.model_validate(data)
+        except ValidationError as e:
+            raise CorridorError(where, f"{field}: {pydantic_message(e)}") from None
+        return Parameter(self.path, self.file, spec)
+
     def sources_label(self, most: int = 3, width: int = 48) -> str:
         """A short provenance line: the assumption range if any, then the first sources."""
         parts = []
@@ -186,16 +197,8 @@ class ParameterSet:
     def with_values(self, path: str, values: dict[dt.date, Value], where: str) -> ParameterSet:
         """A copy in which ``path`` takes ``values`` from their dates on (a scenario change)."""
         p = self[path]
-        merged = dict(p.spec.values)
-        merged.update(values)
-        data = p.spec.model_dump()
-        data["values"] = merged
-        try:
-            spec = ParameterFile.model_validate(data)
-        except ValidationError as e:
-            raise CorridorError(where, f"{path}: {pydantic_message(e)}") from None
         new = dict(self._params)
-        new[path] = Parameter(path, p.file, spec)
+        new[path] = p.with_values({**p.spec.values, **values}, where, path)
         return ParameterSet(new)
 
     def fingerprint(self) -> str:

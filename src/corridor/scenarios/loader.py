@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from corridor.errors import CorridorError
-from corridor.parameters.schema import ParameterFile, Value
+from corridor.parameters.schema import Value
 from corridor.parameters.tree import (
     Parameter,
     ParameterSet,
@@ -192,13 +192,7 @@ def _rebuild(
     p: Parameter, values: dict[dt.date, Value], where: str, path: str, validate: bool
 ) -> Parameter:
     if validate:
-        data = p.spec.model_dump()
-        data["values"] = values
-        try:
-            spec = ParameterFile.model_validate(data)
-        except ValidationError as e:
-            raise CorridorError(where, f"changes.{path}: {pydantic_message(e)}") from None
-        return Parameter(p.path, p.file, spec)
+        return p.with_values(values, where, f"changes.{path}")
     lo, hi = p.spec.allowed_range()
 
     def clip(v: Value) -> Value:

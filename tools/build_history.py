@@ -7,8 +7,11 @@ Usage (from the repository root)::
 
 Outputs (all under ``src/corridor/data``):
 
-* ``facts/facts_{flows,courts,levers}.csv`` -- byte-for-byte copies of the shared
+* ``facts/facts_{flows,courts,levers,recent}.csv`` -- byte-for-byte copies of the shared
   fact tables, so the package never reads ../shared at run time;
+* ``tables/cbp_uac_monthly_fy2018_fy2021.csv``, ``tables/cbp_uac_monthly_fy2022_fy2025.csv``
+  -- byte-for-byte copies of the shared CBP monthly tables (by component and country; their
+  provenance is in ``tables/README.md``);
 * ``history/arrivals_monthly.csv`` -- USBP Southwest-border UAC apprehensions /
   encounters per month (Oct 2008 .. Sep of the latest fiscal year with an annual
   total) and country group (SV, GT, HN, MX, OTH);
@@ -56,7 +59,9 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_OUT = REPO / "src" / "corridor" / "data"
-FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv")
+FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv")
+# CBP monthly UAC tables by component (USBP, OFO) and country, shipped as package data
+CBP_TABLES = ("cbp_uac_monthly_fy2018_fy2021.csv", "cbp_uac_monthly_fy2022_fy2025.csv")
 COUNTRIES = ("SV", "GT", "HN", "MX", "OTH")
 NT = ("SV", "GT", "HN")  # Northern Triangle
 FIRST_FY = 2009  # first fiscal year with monthly border-wide data (OHSS from Oct 2008)
@@ -234,6 +239,13 @@ def copy_facts(shared: Path, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for name in FACT_FILES:
         shutil.copyfile(shared / "data" / name, dest / name)
+
+
+def copy_tables(shared: Path, dest: Path) -> None:
+    """Verbatim copies of the CBP monthly tables (provenance: tables/README.md, kept by hand)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CBP_TABLES:
+        shutil.copyfile(shared / "data" / "tables" / name, dest / name)
 
 
 def check_last_fiscal_year(facts: pd.DataFrame) -> int:
@@ -693,6 +705,7 @@ def main(argv=None) -> int:
     shared = args.shared.resolve()
 
     copy_facts(shared, DATA_OUT / "facts")
+    copy_tables(shared, DATA_OUT / "tables")
     facts = load_facts(shared)
     last_fy = check_last_fiscal_year(facts)
     all_months = [m for fy in range(FIRST_FY, last_fy + 1) for m in fiscal_months(fy)]

@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FACTS = [DATA / "facts" / f for f in ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv")]
+FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv")
+FACTS = [DATA / "facts" / f for f in FACT_FILES]
 OUT = DATA / "backtest_facts.csv"
 COLUMNS = [
     "id", "quantity", "geography_or_group", "period", "value", "unit", "source_url",

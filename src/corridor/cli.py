@@ -128,11 +128,13 @@ def list_params(
     rows = [p for p in ps if fnmatch.fnmatch(p.path, pat)]
     if not rows:
         _fail(CorridorError("params", f"no parameter matches '{pattern}'"))
-    table = Table("parameter", "value", "unit", "source", title=f"values in force on {when}")
+    table = Table(
+        "parameter", "value", "unit", "source", "calibrated to", title=f"values in force on {when}"
+    )
     for p in rows:
         v = p.at(when)
         text = ", ".join(f"{k} {x:g}" for k, x in v.items()) if isinstance(v, dict) else f"{v:g}"
-        table.add_row(p.path, text, p.unit, p.sources_label())
+        table.add_row(p.path, text, p.unit, p.sources_label(), p.calibration_label())
     out.print(table)
 
 

@@ -566,6 +566,29 @@ def parameter_citations(params) -> dict[str, list[str]]:
     return cited
 
 
+def calibration_targets(params) -> dict[str, list[str]]:
+    """Fact id -> 'parameter (how)' for every parameter whose ``calibrated_to`` names it: the
+    facts the model was built to meet, which therefore test nothing."""
+    tuned: dict[str, list[str]] = {}
+    for p in params:
+        for t in p.spec.calibrated_to:
+            tuned.setdefault(t.fact, []).append(f"{p.path} ({t.how})")
+    return tuned
+
+
+def fact_role(fid: str, inputs: set[str], tuned: dict, cited: dict) -> str:
+    """How a fact relates to the model: ``calibration target`` (a value was tuned to it),
+    ``input`` (the model is given it), ``parameter source`` (a parameter cites it) or
+    ``independent`` (nothing in the model used it: a real test)."""
+    if fid in tuned:
+        return "calibration target"
+    if fid in inputs:
+        return "input"
+    if fid in cited:
+        return "parameter source"
+    return "independent"
+
+
 def _fy_probes(metric, group, stat, clock, start, end) -> list[tuple[str, Probe]]:
     out = []
     for fy in range(start.year + (start.month >= 10), end.year + (end.month >= 10) + 1):
@@ -656,6 +679,7 @@ def run_backtest(
     med, p10, p90 = _quantiles(values[:, : len(facts)])
     inputs = history_inputs()
     cited = parameter_citations(sim.params)
+    tuned = calibration_targets(sim.params)
     rows = []
     for i, f in enumerate(facts):
         st = status[i] or reasons.get(i) or ("compared" if np.isfinite(med[i]) else "no value")
@@ -664,9 +688,7 @@ def run_backtest(
         rel = (med[i] - obs) / obs if ok and obs != 0 else np.nan
         in_band = bool(ok and p10[i] <= obs <= p90[i])
         near = bool(ok and np.isfinite(rel) and abs(rel) <= BAND_TOLERANCE)
-        role = (
-            "input" if f.id in inputs else ("parameter source" if f.id in cited else "independent")
-        )
+        role = fact_role(f.id, inputs, tuned, cited)
         rows.append({
             "id": f.id, "family": families[i], "metric": f.metric, "group": f.group,
             "statistic": f.statistic, "period": f.period, "first_day": f.start, "last_day": f.end,
@@ -675,7 +697,8 @@ def run_backtest(
             "simulated_p90": p90[i] if ok else np.nan, "relative_error": rel,
             "in_band": in_band if ok else None, "within_10pct": near if ok else None,
             "reproduced": (in_band or near) if ok else None, "status": st, "role": role,
-            "cited_by_parameters": ";".join(cited.get(f.id, [])), "confidence": f.confidence,
+            "cited_by_parameters": ";".join(cited.get(f.id, [])),
+            "calibrated_by": ";".join(tuned.get(f.id, [])), "confidence": f.confidence,
             "quantity": f.quantity, "source_url": f.source_url,
             "facts_file": Path(f.file).name, "row": f.row,
         })  # fmt: skip
@@ -736,6 +759,7 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
             "not_modelled": int(t["status"].str.startswith("not modelled").sum()),
             "outside_window": int(t["status"].str.startswith("outside").sum()),
             "independent": int(roles.get("independent", 0)),
+            "calibration_target": int(roles.get("calibration target", 0)),
             "parameter_source": int(roles.get("parameter source", 0)),
             "input": int(roles.get("input", 0)),
         })  # fmt: skip
@@ -755,4 +779,5 @@ def headline(table: pd.DataFrame) -> dict:
         ),
         "all_compared": _score(table),
         "independent_only": _score(table[table["role"] == "independent"]),
+        "calibration_targets": _score(table[table["role"] == "calibration target"]),
     }

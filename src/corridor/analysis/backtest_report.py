@@ -18,7 +18,7 @@ from corridor.outputs.writer import atomic_directory, write_manifest
 CSV_COLUMNS = [
     "id", "family", "metric", "group", "statistic", "period", "observed", "simulated_median",
     "simulated_p10", "simulated_p90", "relative_error", "in_band", "within_10pct", "reproduced",
-    "status", "role", "cited_by_parameters", "published_value", "unit", "first_day", "last_day",
+    "status", "role", "cited_by_parameters", "calibrated_by", "published_value", "unit", "first_day", "last_day",
     "confidence", "quantity", "source_url", "facts_file", "row",
 ]  # fmt: skip
 
@@ -50,6 +50,8 @@ def summary_rows(bt: Backtest) -> list[list[str]]:
             kind.append(f"{r.input} input")
         if r.parameter_source:
             kind.append(f"{r.parameter_source} cited by parameters")
+        if r.calibration_target:
+            kind.append(f"{r.calibration_target} calibration targets")
         if r.independent:
             kind.append(f"{r.independent} independent")
         rows.append([
@@ -79,6 +81,7 @@ def summary_markdown(bt: Backtest) -> str:
 def headline_lines(bt: Backtest) -> list[str]:
     h = bt.headline
     a, b, ind = h["annual_series"], h["annual_series_without_arrivals"], h["independent_only"]
+    cal = h["calibration_targets"]
     lines = [
         f"Annual series (arrivals by country, ORR referrals, juvenile filings, total pending): "
         f"{a['compared']} facts, median |relative error| {_pct(a['median_abs_rel_error'])}, "
@@ -87,9 +90,11 @@ def headline_lines(bt: Backtest) -> list[str]:
         f"The same without arrivals (the model is given the historical arrivals): "
         f"{b['compared']} facts, median |relative error| {_pct(b['median_abs_rel_error'])}, "
         f"{_pct(b['reproduced_share'])} reproduced.",
-        f"Facts no parameter cites and no input uses (independent tests): {ind['compared']}, "
-        f"median |relative error| {_pct(ind['median_abs_rel_error'])}, "
-        f"{_pct(ind['reproduced_share'])} reproduced.",
+        f"Facts no parameter cites, no input uses and no value was tuned to (independent "
+        f"tests): {ind['compared']}, median |relative error| "
+        f"{_pct(ind['median_abs_rel_error'])}, {_pct(ind['reproduced_share'])} reproduced.",
+        f"Facts parameter values were tuned to (calibration targets, not tests): "
+        f"{cal['compared']}, median |relative error| {_pct(cal['median_abs_rel_error'])}.",
     ]
     if h["annual_not_modelled"]:
         lines.append("Not modelled yet: " + ", ".join(h["annual_not_modelled"]) + ".")
@@ -217,7 +222,9 @@ def page(bt: Backtest, charts: dict[str, str], command: str) -> str:
         "the arrival rows (role <i>input</i>) are reproduced by construction and test only the "
         "bookkeeping; they are not evidence that the model predicts arrivals. Rows whose fact id is "
         "cited by a parameter file (role <i>parameter source</i>) were used to set that parameter "
-        "and are not independent either. Rows of role <i>independent</i> are the real test. "
+        "and are not independent either. Rows of role <i>calibration target</i> are facts a "
+        "parameter value was tuned to (its file's <code>calibrated_to</code>): meeting them tests "
+        "nothing. Rows of role <i>independent</i> are the real test. "
         "A point is <i>reproduced</i> if it lies inside the simulated 10-90% band or within 10% of "
         "the simulated median. The band spans the draws: the model's random processes and, with several draws, the assumptions sampled within their ranges.</p>",
         "<h2>Summary by series family</h2>",

@@ -445,6 +445,12 @@ def parameter_file(param, knob: Knob, x: float, name: str, rec: dict) -> dict:
         f"CALIBRATED ({name}, {rec['created'][:10]}): fitted to {ids}; shipped value "
         f"{_plain(knob.base)}. " + data["description"]
     )
+    done = {t["fact"] for t in data.get("calibrated_to", [])}
+    data["calibrated_to"] = [
+        *[t for t in data.get("calibrated_to", [])],
+        *[{"fact": t["id"], "how": "fitted", "note": f"corridor calibrate '{name}'"}
+          for t in rec["targets"] if t["id"] not in done],
+    ]  # fmt: skip
     data["sources"] = [
         *data.get("sources", []),
         {"title": f"corridor calibrate '{name}' ({rec['created'][:10]}), objective "

@@ -14,6 +14,11 @@ A parameter file looks like::
       low: 3000                   # same shape as a value; the plausible range
       high: 5000
       reason: why this range
+    calibrated_to:                # the facts this value was tuned to (never independent tests)
+      - {fact: UAC-P01, how: chosen}   # chosen: set by hand; fitted: by `corridor calibrate`
+
+A fact named in ``calibrated_to`` is labelled ``calibration target`` by the backtest, never
+``independent``: the model was built to meet it, so meeting it tests nothing.
 
 A value is a number or a mapping of group -> number (by country, sponsor category, ...). A
 regime change is a new dated value, never an ``if`` in the model code.
@@ -22,7 +27,7 @@ regime change is a new dated value, never an ``if`` in the model code.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -108,6 +113,16 @@ class Assumption(BaseModel):
     relative: bool = False  # low/high are multipliers of every dated value, not absolute values
 
 
+class CalibratedTo(BaseModel):
+    """A fact a value was tuned to: ``fitted`` by ``corridor calibrate`` (its record names the
+    command) or ``chosen`` by hand to meet it."""
+
+    model_config = ConfigDict(extra="forbid")
+    fact: str = Field(min_length=1)
+    how: Literal["fitted", "chosen"]
+    note: str | None = None
+
+
 class ParameterFile(BaseModel):
     """One YAML parameter file: description, unit, dated values, and provenance."""
 
@@ -118,6 +133,7 @@ class ParameterFile(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     assumption: Assumption | None = None
     bounds: tuple[float, float] | None = None  # narrows the unit's range where the model needs it
+    calibrated_to: list[CalibratedTo] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> ParameterFile:

@@ -150,6 +150,17 @@ class Parameter:
             raise CorridorError(where, f"{field}: {pydantic_message(e)}") from None
         return Parameter(self.path, self.file, spec)
 
+    @property
+    def calibrated_to(self) -> list[str]:
+        """The fact ids this parameter's value was tuned to."""
+        return [t.fact for t in self.spec.calibrated_to]
+
+    def calibration_label(self, most: int = 4) -> str:
+        """'UAC-P01 chosen; OUT-19 fitted' (empty when the value was tuned to nothing)."""
+        items = [f"{t.fact} {t.how}" for t in self.spec.calibrated_to]
+        more = f"; +{len(items) - most} more" if len(items) > most else ""
+        return "; ".join(items[:most]) + more
+
     def sources_label(self, most: int = 3, width: int = 48) -> str:
         """A short provenance line: the assumption range if any, then the first sources."""
         parts = []
@@ -231,6 +242,9 @@ def _load_file(file: Path, root: Path) -> Parameter:
     unknown = [s.fact for s in spec.sources if s.fact and s.fact not in known_fact_ids()]
     if unknown:
         raise CorridorError(str(file), f"sources: unknown fact id '{unknown[0]}'")
+    untied = [t.fact for t in spec.calibrated_to if t.fact not in known_fact_ids()]
+    if untied:
+        raise CorridorError(str(file), f"calibrated_to: unknown fact id '{untied[0]}'")
     return Parameter(_path_of(file, root), str(file), spec)
 
 

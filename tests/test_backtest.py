@@ -221,7 +221,14 @@ def small(tmp_path_factory):
 
 def test_backtest_writes_its_files(small):
     _, out, text = small
-    for name in ("backtest.csv", "summary.csv", "index.html", "run.json", "headline.json"):
+    for name in (
+        "backtest.csv",
+        "summary.csv",
+        "metrics.csv",
+        "index.html",
+        "run.json",
+        "headline.json",
+    ):
         assert (out / name).is_file(), name
     assert list((out / "charts").glob("*.png"))
     html = (out / "index.html").read_text()

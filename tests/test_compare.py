@@ -62,7 +62,7 @@ def test_cli_writes_everything_and_refuses_to_overwrite(tmp_path):
             "--draws", "2", "--workers", "1", "--out", str(out)]  # fmt: skip
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
-    for name in ("comparison.csv", "spending.csv", "index.html", "run.json"):
+    for name in ("comparison.csv", "spending.csv", "metrics.csv", "index.html", "run.json"):
         assert (out / name).is_file()
     pngs = sorted((out / "charts").glob("*.png"))
     assert pngs and all(p.stat().st_size > 1000 for p in pngs)

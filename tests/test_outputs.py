@@ -15,13 +15,14 @@ runner = CliRunner()
 ARGS = ["run", "--start", "2014-01-01", "--end", "2014-12-31", "--seed", "4"]
 
 
-def test_run_writes_the_three_files(tmp_path):
+def test_run_writes_its_files(tmp_path):
     out = tmp_path / "new" / "nested" / "run"  # missing parents are made on success
     res = runner.invoke(app, [*ARGS, "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == [
         "daily.parquet",
         "fiscal_years.csv",
+        "metrics.csv",
         "run.json",
     ]
     daily = pd.read_parquet(out / "daily.parquet")
@@ -37,7 +38,7 @@ def test_run_writes_the_three_files(tmp_path):
     meta = json.loads((out / "run.json").read_text())
     assert meta["seed"] == 4 and meta["scenario"] == "baseline" and meta["draws"] == 1
     assert len(meta["parameters_fingerprint"]) == 64
-    for name in ("daily.parquet", "fiscal_years.csv"):
+    for name in ("daily.parquet", "fiscal_years.csv", "metrics.csv"):
         assert meta["files"][name] == sha256(out / name)
     assert not [p for p in tmp_path.rglob(".*partial*")]
 

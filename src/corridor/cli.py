@@ -138,6 +138,34 @@ def list_params(
     out.print(table)
 
 
+@app.command("metrics")
+def list_metrics(
+    pattern: str = typer.Argument("*", help="Glob on metric names, e.g. 'orr_*'."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+) -> None:
+    """The metric dictionary: every metric's unit, kind, stage, definition and better direction."""
+    from corridor.outputs.dictionary import load_dictionary
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(CorridorError("--format", f"'{fmt}' is not one of table, csv, json"))
+    d = load_dictionary()
+    pat = pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*"
+    d = d[[fnmatch.fnmatch(m, pat) for m in d["metric"]]]
+    if d.empty:
+        _fail(CorridorError("metrics", f"no metric matches '{pattern}'"))
+    if fmt != "table":
+        text = d.to_csv(index=False) if fmt == "csv" else d.to_json(orient="records", indent=1)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from rich.table import Column
+
+    table = Table(Column("metric", no_wrap=True), "unit", "kind", "stage", "better", "definition",
+                  title="metric dictionary (corridor metrics --format csv for the file)")  # fmt: skip
+    for r in d.itertuples():
+        table.add_row(r.metric, r.unit, r.kind, r.stage, r.better, r.description)
+    out.print(table)
+
+
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the shipped scenarios with their titles."""

@@ -13,6 +13,7 @@ import pandas as pd
 
 from corridor import __version__
 from corridor.analysis.backtest import BAND_TOLERANCE, Backtest
+from corridor.outputs.dictionary import describe, load_dictionary
 from corridor.outputs.writer import atomic_directory, write_manifest
 
 CSV_COLUMNS = [
@@ -258,6 +259,9 @@ def write_backtest(bt: Backtest, out: Path, command: str, overwrite: bool = Fals
         table = bt.table[CSV_COLUMNS]
         table.to_csv(tmp / "backtest.csv", index=False)
         bt.summary.to_csv(tmp / "summary.csv", index=False)
+        used = [m for expr in table["metric"].dropna() for m in re.split(r"[+/]", str(expr)) if m]
+        known = set(load_dictionary()["metric"])  # facts about what the model lacks are left out
+        describe(m for m in used if m in known).to_csv(tmp / "metrics.csv", index=False)
         (tmp / "charts").mkdir()
         charts = {}
         for fam, t in bt.table.groupby("family", sort=False):

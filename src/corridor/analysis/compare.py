@@ -379,8 +379,9 @@ def manifest(comp: Comparison, command: str) -> dict:
 def write_comparison(
     comp: Comparison, out: Path, overwrite: bool = False, command: str = ""
 ) -> None:
-    """comparison.csv, spending.csv, charts/*.png, index.html and run.json, written atomically."""
+    """comparison.csv, spending.csv, metrics.csv, charts/*.png, index.html and run.json, written atomically."""
     from corridor.analysis import charts, html
+    from corridor.outputs.dictionary import describe
     from corridor.outputs.writer import atomic_directory, sha256
     from corridor.scenarios.spending import lines_table
 
@@ -404,6 +405,7 @@ def write_comparison(
                 "source",
             ],
         ).to_csv(tmp / "spending.csv", index=False)
+        describe(dict.fromkeys(k[0] for k in comp.keys)).to_csv(tmp / "metrics.csv", index=False)
         chart_files = charts.write_charts(comp, tmp / "charts")
         html.write_index(comp, tmp / "index.html", chart_files)
         meta = manifest(comp, command or " ".join(["corridor", *sys.argv[1:]]))

@@ -1,5 +1,5 @@
-"""Save a Result as the files of a run directory: daily.parquet, fiscal_years.csv, run.json
-(and children.parquet with per-child records when asked)."""
+"""Save a Result as the files of a run directory: daily.parquet, fiscal_years.csv, metrics.csv
+(what each metric means), run.json (and children.parquet with per-child records when asked)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corridor import __version__
+from corridor.outputs.dictionary import describe
 from corridor.outputs.writer import sha256, write_outputs
 
 
@@ -33,6 +34,11 @@ def manifest(result, arrivals_file: Path | None, draws: int) -> dict:
     }
 
 
+def metrics_csv(names):
+    """A writer of metrics.csv: the dictionary rows (unit, kind, definition) of ``names``."""
+    return lambda path: describe(names).to_csv(path, index=False)
+
+
 def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool = False,
              overwrite: bool = False) -> None:  # fmt: skip
     def parquet(df):
@@ -41,6 +47,7 @@ def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool
     writers = {
         "daily.parquet": parquet(result.daily),
         "fiscal_years.csv": lambda path: result.fiscal_years.to_csv(path, index=False),
+        "metrics.csv": metrics_csv(result.draws[0].metrics.metrics),
     }
     if records:
         writers["children.parquet"] = parquet(result.records())

@@ -23,6 +23,7 @@ def test_run_writes_its_files(tmp_path):
         "daily.parquet",
         "fiscal_years.csv",
         "metrics.csv",
+        "peaks.csv",
         "run.json",
     ]
     daily = pd.read_parquet(out / "daily.parquet")

@@ -94,15 +94,19 @@ def run(
 
 
 def _print_headlines(result) -> None:
+    from rich.table import Column
+
     from corridor.outputs.summary import headline_table
 
-    t = headline_table(result.daily)
-    title = f"{result.scenario}, seed {result.seed}" + (
-        f", median of {len(result.draws)} draws" if len(result.draws) > 1 else ""
+    t = headline_table(result.fiscal_years)
+    title = (
+        f"{result.scenario}, seed {result.seed}"
+        + (f", median of {len(result.draws)} draws" if len(result.draws) > 1 else "")
+        + "; a peak's date is the first day it was reached"
     )
-    table = Table("FY", *t.columns, title=title)
-    for fy, row in t.iterrows():
-        table.add_row(str(fy), *(f"{v:,}" for v in row))
+    table = Table(Column("FY", no_wrap=True), *(str(y) for y in t.columns), title=title)
+    for (_, _, text), row in t.iterrows():
+        table.add_row(text, *(str(v) for v in row))
     out.print(table)
 
 

@@ -25,8 +25,9 @@ import pandas as pd
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
 from corridor.errors import CorridorError
+from corridor.outputs import resources
 from corridor.outputs.metrics import GROUPS, DailyMetrics, Tally
-from corridor.outputs.tables import fiscal_year_table, long_table
+from corridor.outputs.tables import fiscal_year_table, long_table, peak_table
 from corridor.parameters.tree import ParameterSet, load_parameters
 from corridor.scenarios import loader as scenarios
 from corridor.scenarios import spending
@@ -84,6 +85,11 @@ class Result:
     def fiscal_years(self) -> pd.DataFrame:
         """Metrics per U.S. fiscal year (built once)."""
         return fiscal_year_table(self)
+
+    @cached_property
+    def peaks(self) -> pd.DataFrame:
+        """Every stock's peak over the window and the first day it was reached, per draw."""
+        return peak_table(self)
 
     def records(self) -> pd.DataFrame:
         """One row per child per draw (the children apprehended up to the window's end)."""
@@ -187,6 +193,7 @@ class Simulation:
         tally = Tally(children.country, clock.n_days)
         for stage in PIPELINE:
             stage.metrics(ctx, tally, out)
+        resources.metrics(ctx, tally, out)  # beds, attorneys, judge-years the flows use
         spending.add_outlays(self.scenario, clock, out)
         add_cost_total(out)
         step("metrics")

@@ -23,7 +23,7 @@ BETTER = ("lower", "higher", "")
 # how a unit reads on an axis or after a number (the file keeps the short unit names)
 UNIT_TEXT = {"USD": "US$", "share": "share", "1/day": "per day", "child": "children",
              "case": "cases", "bed": "beds", "day": "days", "judge": "judges",
-             "hearing": "hearings"}  # fmt: skip
+             "hearing": "hearings", "attorney": "attorneys", "judge-year": "judge-years"}  # fmt: skip
 
 
 @cache

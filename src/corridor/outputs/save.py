@@ -1,5 +1,6 @@
-"""Save a Result as the files of a run directory: daily.parquet, fiscal_years.csv, metrics.csv
-(what each metric means), run.json (and children.parquet with per-child records when asked)."""
+"""Save a Result as the files of a run directory: daily.parquet, fiscal_years.csv, peaks.csv
+(every stock's peak and its date), metrics.csv (what each metric means), run.json (and
+children.parquet with per-child records when asked)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool
     writers = {
         "daily.parquet": parquet(result.daily),
         "fiscal_years.csv": lambda path: result.fiscal_years.to_csv(path, index=False),
+        "peaks.csv": lambda path: result.peaks.to_csv(path, index=False),
         "metrics.csv": metrics_csv(result.draws[0].metrics.metrics),
     }
     if records:

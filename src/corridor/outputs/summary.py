@@ -1,37 +1,52 @@
-"""A headline table per fiscal year (median over draws), printed at the end of a run."""
+"""The headline table a run prints: one row per headline metric, one column per fiscal year,
+the median over draws; a stock's peak comes with the (median) date it was first reached."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-# (column title, metric, how a fiscal year is summarised from daily values)
+from corridor.outputs.dictionary import label
+from corridor.outputs.format import number
+
+# (metric, fiscal-year statistic) in the order printed; metrics a run lacks are skipped
 HEADLINES = (
-    ("arrivals", "arrivals", "sum"),
-    ("returned at border", "returned_contiguous", "sum"),
-    ("ORR referrals", "orr_referrals", "sum"),
-    ("ORR peak", "orr_census", "max"),
-    ("CBP peak", "cbp_census", "max"),
-    ("CBP >72h peak", "cbp_over_72h", "max"),
-    ("UAC court backlog", "court_pending_uac", "last"),
-    ("cost $M", "cost_total", "sum_millions"),
+    ("arrivals", "sum"),
+    ("returned_contiguous", "sum"),
+    ("orr_referrals", "sum"),
+    ("beds_needed", "peak"),
+    ("orr_census", "peak"),
+    ("cbp_census", "peak"),
+    ("cbp_over_72h", "peak"),
+    ("court_pending_uac", "peak"),
+    ("court_pending_uac", "end"),
+    ("court_wait_days_median", "mean"),
+    ("court_judge_years_uac", "sum"),
+    ("legal_aid_attorneys_in_use", "peak"),
+    ("removal_in_absentia", "sum"),
+    ("relief_granted", "sum"),
+    ("cost_total", "sum"),
 )
+STAT_TEXT = {"sum": "in the year", "peak": "peak", "end": "at year end", "mean": "year mean"}
 
 
-def headline_table(daily: pd.DataFrame) -> pd.DataFrame:
-    """Fiscal year by headline, from the daily table (group ``all``), median over draws."""
-    d = daily[daily["group"] == "all"]
-    fy = d["date"].dt.year + (d["date"].dt.month >= 10)
-    cols = {}
-    for title, metric, how in HEADLINES:
-        sel = d["metric"] == metric
-        if not sel.any():
+def headline_table(fiscal_years: pd.DataFrame) -> pd.DataFrame:
+    """Rows (metric, statistic, label); columns the fiscal years; cells text (value, and the
+    peak's date on a second line)."""
+    fy = fiscal_years[fiscal_years["group"] == "all"]
+    rows = {}
+    for metric, stat in HEADLINES:
+        sel = fy[(fy["metric"] == metric) & (fy["statistic"] == stat)]
+        if sel.empty:
             continue
-        g = d[sel].assign(fy=fy[sel]).groupby(["draw", "fy"])["value"]
-        per_draw = {
-            "sum": g.sum, "max": g.max, "last": g.last, "sum_millions": lambda g=g: g.sum() / 1e6,
-        }[how]()  # fmt: skip
-        cols[title] = per_draw.groupby("fy").median()
-    table = pd.DataFrame(cols)
-    table.index.name = "FY"
-    return table.round(0).astype(np.int64)
+        by_year = sel.groupby("fiscal_year")
+        med = by_year["value"].median()
+        cells = {y: number(v, metric) for y, v in med.items()}
+        if stat == "peak":
+            dates = pd.to_datetime(sel["peak_date"])
+            when = dates.groupby(sel["fiscal_year"]).median()  # one draw: that draw's date
+            # a peak of 0 is "reached" on the first day: no date is worth printing
+            cells = {y: f"{cells[y]}\n{when[y].date()}" if med[y] > 0 else cells[y] for y in cells}
+        rows[(metric, stat, f"{label(metric)}, {STAT_TEXT[stat]}")] = cells
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["metric", "statistic", "label"])
+    return table

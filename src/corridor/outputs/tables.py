@@ -1,10 +1,14 @@
 """Tidy output tables: daily long format, and per U.S. fiscal year.
 
 Daily: ``scenario, draw, date, metric, group, value`` (group: a country code or ``all``).
-Fiscal years: ``scenario, draw, fiscal_year, metric, group, statistic, value, days`` where
-flows have statistic ``sum``; stocks ``end`` (last day of the year in the window) and ``mean``;
-averages ``mean`` weighted by their flow (length of care by discharges). ``days`` says how many
-days of that fiscal year lie in the window, so a partial year is visible as such.
+Fiscal years: ``scenario, draw, fiscal_year, metric, group, statistic, value, days,
+peak_date`` where flows have statistic ``sum``; stocks ``end`` (last day of the year in the
+window), ``mean`` and ``peak`` (the year's highest end-of-day value, with ``peak_date`` the first
+day it was reached; empty for the other statistics); averages ``mean`` weighted by their flow
+(length of care by discharges). ``days`` says how many days of that fiscal year lie in the
+window, so a partial year is visible as such.
+
+Peaks: ``scenario, draw, metric, group, peak, peak_date`` for every stock over the whole window.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ def fiscal_year_table(result: Result) -> pd.DataFrame:
     years, idx = np.unique(fy, return_inverse=True)
     days = np.bincount(idx)
     last = np.array([np.flatnonzero(idx == k)[-1] for k in range(len(years))])
+    first = np.r_[0, last[:-1] + 1]
+    dates = result.clock.dates()[win]
     rows = []
     for d in result.draws:
         m = d.metrics
@@ -72,7 +78,11 @@ def fiscal_year_table(result: Result) -> pd.DataFrame:
                 if metric.kind == "flow":
                     stats = {"sum": np.bincount(idx, weights=v)}
                 elif metric.kind == "stock":
-                    stats = {"end": v[last], "mean": np.bincount(idx, weights=v) / days}
+                    spans = zip(first, last, strict=True)
+                    at = np.array([a + int(np.argmax(v[a : b + 1])) for a, b in spans])
+                    peak_dates = [str(dates[i].date()) for i in at]
+                    stats = {"end": v[last], "mean": np.bincount(idx, weights=v) / days,
+                             "peak": v[at]}  # fmt: skip
                 else:
                     w = m.metrics[metric.weight].values
                     w = (w[g] if w.shape[0] > g else w[0])[win]
@@ -83,9 +93,31 @@ def fiscal_year_table(result: Result) -> pd.DataFrame:
                         stats = {"mean": np.where(den > 0, num / den, np.nan)}
                 for stat, values in stats.items():
                     for k, year in enumerate(years):
-                        rows.append((d.draw, int(year), name, group, stat, values[k], int(days[k])))
-    df = pd.DataFrame(
-        rows, columns=["draw", "fiscal_year", "metric", "group", "statistic", "value", "days"]
-    )
+                        when = peak_dates[k] if stat == "peak" else ""
+                        rows.append(
+                            (d.draw, int(year), name, group, stat, values[k], int(days[k]), when)
+                        )
+    df = pd.DataFrame(rows, columns=["draw", "fiscal_year", "metric", "group", "statistic",
+                                     "value", "days", "peak_date"])  # fmt: skip
+    df.insert(0, "scenario", result.scenario)
+    return df
+
+
+def peak_table(result: Result) -> pd.DataFrame:
+    """Every stock's highest end-of-day value over the window and the first day it was reached,
+    per draw, metric and group."""
+    win = _window(result)
+    dates = result.clock.dates()[win]
+    rows = []
+    for d in result.draws:
+        m = d.metrics
+        for name, metric in m.metrics.items():
+            if metric.kind != "stock":
+                continue
+            v = metric.values[:, win]
+            at = np.argmax(v, axis=1)
+            for g, group in enumerate(m.groups_of(name)):
+                rows.append((d.draw, name, group, v[g, at[g]], str(dates[at[g]].date())))
+    df = pd.DataFrame(rows, columns=["draw", "metric", "group", "peak", "peak_date"])
     df.insert(0, "scenario", result.scenario)
     return df

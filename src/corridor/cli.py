@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -34,6 +35,21 @@ def _fail(e: CorridorError) -> None:
     raise typer.Exit(2)
 
 
+def _inputs(*paths: Path | str | None, scenarios: Sequence[str] = ()) -> list[Path]:
+    """The files and directories a command reads: --out may never be, hold or lie in one."""
+    found = [Path(p) for p in paths if p]
+    for text in scenarios:
+        for part in text.split("+"):
+            part = part.strip()
+            if part and (part.endswith((".yaml", ".yml")) or Path(part).exists()):
+                found.append(Path(part))
+    return found
+
+
+def _scenario_files(*sims) -> list[Path]:
+    return [Path(where) for sim in sims for where, _ in sim.scenario.files]
+
+
 @app.command()
 def run(
     scenario: str = typer.Option("baseline", help="Scenario name, a .yaml file, or a+b."),
@@ -49,7 +65,9 @@ def run(
         None, help="Directory of parameter files overriding the tree."
     ),
     records: bool = typer.Option(False, help="Also write children.parquet, one row per child."),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
     workers: int | None = typer.Option(
         None, help="Processes for --draws > 1 (default: all cores; 1 = in this process)."
     ),
@@ -63,8 +81,10 @@ def run(
     from corridor.simulation import STAGES, Simulation
 
     try:
-        check_target(out_dir, overwrite)
+        inputs = _inputs(arrivals, params, scenarios=[scenario])
+        check_target(out_dir, overwrite, inputs)
         sim = Simulation(scenario, start, end, seed, draws, arrivals, params, assumptions)
+        inputs += _scenario_files(sim)
         from corridor.analysis.montecarlo import default_workers
 
         n_workers = min(workers or default_workers(), draws)
@@ -81,7 +101,7 @@ def run(
 
             result = sim.run(progress=step, workers=n_workers, keep_children=records)
             bar.update(task, description="writing outputs")
-            save_run(result, out_dir, sim.arrivals_file, records, overwrite)
+            save_run(result, out_dir, sim.arrivals_file, records, overwrite, inputs)
             bar.update(task, advance=1)
     except CorridorError as e:
         _fail(e)
@@ -201,7 +221,9 @@ def backtest(
         None, help="Directory of parameter files overriding the tree (e.g. a calibration)."
     ),
     jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
 ) -> None:
     """Run the historical baseline and score it against sourced facts (backtest.csv, charts,
     index.html)."""
@@ -216,8 +238,9 @@ def backtest(
 
     t0 = time.perf_counter()
     try:
-        check_target(out_dir, overwrite)
         files = [x.strip() for f in facts or [] for x in f.split(",") if x.strip()]
+        inputs = _inputs(params, *(f for f in files if f != "default"))
+        check_target(out_dir, overwrite, inputs)
         read_facts([f for f in files if f != "default"])  # bad facts fail before any work
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -226,7 +249,7 @@ def backtest(
             task = bar.add_task("backtest: simulating draws", total=draws)
             bt = run_backtest(files, draws, seed, start, end, params, jobs,
                               progress=lambda: bar.update(task, advance=1))  # fmt: skip
-        write_backtest(bt, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite)
+        write_backtest(bt, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite, inputs)
     except CorridorError as e:
         _fail(e)
     table = Table(*SUMMARY_HEADER, title="backtest: simulated against observed")
@@ -254,7 +277,9 @@ def calibrate(
     evaluations: int = typer.Option(60, help="Optimiser budget (objective evaluations)."),
     seed: int = typer.Option(1, help="Run seed."),
     jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
 ) -> None:
     """Fit assumption parameters (only those) to target facts; write the calibrated set and its
     record."""
@@ -267,10 +292,12 @@ def calibrate(
 
     t0 = time.perf_counter()
     try:
-        check_target(out_dir, overwrite)
+        inputs = _inputs(*split(facts))
+        check_target(out_dir, overwrite, inputs)
         cal = fit_parameters(split(targets), split(fit) or None, split(facts), start, end, seed,
                              draws, evaluations, jobs, progress=lambda s: err.print(s))  # fmt: skip
-        rec = write_calibration(cal, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite)
+        command = " ".join(["corridor", *sys.argv[1:]])
+        rec = write_calibration(cal, out_dir, command, overwrite, inputs=inputs)
     except CorridorError as e:
         _fail(e)
     table = Table("parameter", "before", "after", "range", title="calibrated (assumptions only)")
@@ -301,7 +328,9 @@ def compare(
         None, help="Directory of parameter files overriding the tree."
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
 ) -> None:
     """Compare scenarios draw by draw: comparison.csv, spending.csv, charts and index.html."""
     from corridor.analysis.compare import compare as run_compare
@@ -310,7 +339,8 @@ def compare(
 
     t0 = time.perf_counter()
     try:
-        check_target(out_dir, overwrite)
+        inputs = _inputs(params, scenarios=scenarios)
+        check_target(out_dir, overwrite, inputs)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
@@ -322,7 +352,8 @@ def compare(
 
             comp = run_compare(scenarios, start, end, draws, seed, workers, advance, params)
             bar.update(task, description="compare: writing outputs")
-            write_comparison(comp, out_dir, overwrite)
+            inputs += _scenario_files(*comp.sims.values())
+            write_comparison(comp, out_dir, overwrite, inputs=inputs)
     except CorridorError as e:
         _fail(e)
     _print_comparison(comp)

@@ -254,8 +254,10 @@ def page(bt: Backtest, charts: dict[str, str], command: str) -> str:
     return "\n".join(parts)
 
 
-def write_backtest(bt: Backtest, out: Path, command: str, overwrite: bool = False) -> None:
-    with atomic_directory(Path(out), overwrite) as tmp:
+def write_backtest(
+    bt: Backtest, out: Path, command: str, overwrite: bool = False, inputs=()
+) -> None:
+    with atomic_directory(Path(out), overwrite, inputs) as tmp:
         table = bt.table[CSV_COLUMNS]
         table.to_csv(tmp / "backtest.csv", index=False)
         bt.summary.to_csv(tmp / "summary.csv", index=False)

@@ -461,7 +461,12 @@ def parameter_file(param, knob: Knob, x: float, name: str, rec: dict) -> dict:
 
 
 def write_calibration(
-    cal: Calibration, out: Path, command: str, overwrite: bool = False, name: str | None = None
+    cal: Calibration,
+    out: Path,
+    command: str,
+    overwrite: bool = False,
+    name: str | None = None,
+    inputs=(),
 ) -> dict:
     from corridor.outputs.writer import atomic_directory
     from corridor.parameters.tree import load_parameters
@@ -470,7 +475,7 @@ def write_calibration(
     name = name or out.name
     rec = record(cal, name, command)
     base = load_parameters()
-    with atomic_directory(out, overwrite) as tmp:
+    with atomic_directory(out, overwrite, inputs) as tmp:
         with open(tmp / "calibration.yaml", "w", encoding="utf-8") as f:
             f.write("# corridor calibrated parameter set: the record of how it was fitted.\n")
             f.write("# The baseline does not use it (use_in_baseline: false); apply it with\n")

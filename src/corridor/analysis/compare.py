@@ -377,7 +377,7 @@ def manifest(comp: Comparison, command: str) -> dict:
 
 
 def write_comparison(
-    comp: Comparison, out: Path, overwrite: bool = False, command: str = ""
+    comp: Comparison, out: Path, overwrite: bool = False, command: str = "", inputs=()
 ) -> None:
     """comparison.csv, spending.csv, metrics.csv, charts/*.png, index.html and run.json, written atomically."""
     from corridor.analysis import charts, html
@@ -386,7 +386,7 @@ def write_comparison(
     from corridor.scenarios.spending import lines_table
 
     table = comp.table()
-    with atomic_directory(Path(out), overwrite) as tmp:
+    with atomic_directory(Path(out), overwrite, inputs) as tmp:
         table.to_csv(tmp / "comparison.csv", index=False)
         spend = [
             {"scenario": k, **row} for k, s in comp.sims.items() for row in lines_table(s.scenario)

@@ -41,7 +41,8 @@ def metrics_csv(names):
 
 
 def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool = False,
-             overwrite: bool = False) -> None:  # fmt: skip
+             overwrite: bool = False, inputs=()) -> None:  # fmt: skip
+    """``inputs``: what the command read (see ``corridor.outputs.writer.output_dir``)."""
     def parquet(df):
         return lambda path: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
 
@@ -53,4 +54,5 @@ def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool
     }
     if records:
         writers["children.parquet"] = parquet(result.records())
-    write_outputs(Path(out), writers, manifest(result, arrivals_file, len(result.draws)), overwrite)
+    meta = manifest(result, arrivals_file, len(result.draws))
+    write_outputs(Path(out), writers, meta, overwrite, [arrivals_file, *inputs])

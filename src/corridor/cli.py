@@ -388,6 +388,92 @@ def _print_comparison(comp) -> None:
 
 
 @app.command()
+def plan(
+    lever: str = typer.Option(
+        ..., help="Parameter path of the lever, e.g. orr.capacity.standard_beds."
+    ),
+    op: str = typer.Option("add", help="add (to the scenario's values) or set (replace them)."),
+    from_date: str = typer.Option(..., "--from", help="Date the level takes effect (YYYY-MM-DD)."),
+    range_: str = typer.Option(..., "--range", help="Levels searched, LO..HI (e.g. 0..6000)."),
+    step: float | None = typer.Option(None, help="Grid step of the level (default: range/64)."),
+    target: list[str] = typer.Option(
+        ...,
+        help="'METRIC STATISTIC OP VALUE [FYyyyy]', e.g. 'cbp_over_72h peak <= 0'; repeat: all must hold.",
+    ),
+    probability: float = typer.Option(0.8, help="Share of draws in which every target must hold."),
+    draws: int = typer.Option(50, help="Monte Carlo draws, the same at every level."),
+    seed: int = typer.Option(1, help="Run seed."),
+    scenario: str = typer.Option("baseline", help="Scenario the lever is added to."),
+    start: str = typer.Option("2013-10-01", help="First day reported (YYYY-MM-DD)."),
+    end: str = typer.Option("2014-09-30", help="Last day reported (YYYY-MM-DD)."),
+    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree."
+    ),
+    workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """The smallest level of a lever meeting every target with at least --probability, over
+    shared draws: plan.json and plan.csv."""
+    from corridor.analysis.plan import level_grid, parse_range
+    from corridor.analysis.plan_model import PlanSetup, run_plan
+    from corridor.analysis.plan_report import write_plan
+    from corridor.analysis.targets import parse_target
+    from corridor.outputs.writer import check_target
+    from corridor.simulation import parse_date
+
+    t0 = time.perf_counter()
+    try:
+        check_target(out_dir, overwrite)
+        targets = [parse_target(t) for t in target]
+        grid = level_grid(*parse_range(range_), step)
+        if not 0.0 < probability <= 1.0:
+            raise CorridorError("--probability", f"{probability} must be in (0, 1]")
+        if draws < 1:
+            raise CorridorError("--draws", f"{draws} must be at least 1")
+        setup = PlanSetup(scenario, lever, op, parse_date(from_date, "--from"),
+                          parse_date(start, "--start"), parse_date(end, "--end"), seed, draws,
+                          str(params) if params else None)  # fmt: skip
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} draws"),
+            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("plan: searching levels", total=None)
+            result = run_plan(setup, targets, grid, probability, workers,
+                              progress=lambda: bar.update(task, advance=1))  # fmt: skip
+        record = write_plan(result, out_dir, overwrite)
+    except CorridorError as e:
+        _fail(e)
+    _print_plan(record)
+    err.print(f"plan: {len(record['curve'])} levels x {draws} draws in "
+              f"{time.perf_counter() - t0:.1f} s -> {out_dir}")  # fmt: skip
+
+
+def _print_plan(record: dict) -> None:
+    texts = [t["target"] for t in record["targets"]]
+    table = Table("level", "draws met", "probability [95% CI]", *(f"median {t}" for t in texts),
+                  title=f"{record['lever']['parameter']} {record['lever']['op']} from "
+                  f"{record['lever']['from']}: probability every target holds "
+                  f"({record['draws']} shared draws)")  # fmt: skip
+    for row in record["curve"]:
+        mark = " <" if row["chosen"] else ""
+        table.add_row(f"{row['level']:,.6g}{mark}", f"{row['draws_met']}/{row['draws']}",
+                      f"{row['probability']:.2f} [{row['ci_low']:.2f}-{row['ci_high']:.2f}]",
+                      *(f"{row[f'median: {t}']:,.6g}" for t in texts))  # fmt: skip
+    out.print(table)
+    if record["cost"]:
+        costs = Table("cost over the window (US$)", "at the level", "added by the lever",
+                      title="cost of that level by agency (median \\[p10-p90] over draws)")  # fmt: skip
+        for metric, c in record["cost"].items():
+            a = c["added"]
+            costs.add_row(metric, f"{c['median']:,.0f}",
+                          f"{a['median']:,.0f} [{a['p10']:,.0f}-{a['p90']:,.0f}]")  # fmt: skip
+        out.print(costs)
+    out.print(("plan: " if record["met"] else "plan: NOT MET: ") + record["statement"],
+              markup=False, highlight=False)  # fmt: skip
+
+
+@app.command()
 def version() -> None:
     """Print the corridor version."""
     from corridor import __version__

@@ -107,7 +107,7 @@ class Simulation:
 
     def __init__(
         self,
-        scenario: str = "baseline",
+        scenario: str | scenarios.Scenario = "baseline",
         start: str | dt.date = "2013-10-01",
         end: str | dt.date = "2016-09-30",
         seed: int = 1,
@@ -129,7 +129,10 @@ class Simulation:
         if assumptions not in ASSUMPTIONS:
             raise CorridorError("--assumptions", f"'{assumptions}' is not one of {ASSUMPTIONS}")
         self.sample = assumptions == "sample" or (assumptions == "auto" and draws > 1)
-        self.scenario = scenarios.load(scenario)
+        # a name, a file or a+b; or an already resolved Scenario (corridor plan builds its levels)
+        self.scenario = (
+            scenario if isinstance(scenario, scenarios.Scenario) else scenarios.load(scenario)
+        )
         self.base_params = load_parameters(Path(params_dir) if params_dir else None)
         self.params = self.scenario.apply(self.base_params)  # validated: fails before any work
         # validated now, so a bad file fails before any work is done

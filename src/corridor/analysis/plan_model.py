@@ -1,0 +1,196 @@
+"""The simulation side of ``corridor plan``: a scenario with the lever at a level, run on shared
+draws and reduced to the targets' statistics and the costs.
+
+A level is a scenario file added on top of ``--scenario`` (``changes: {LEVER: {add|set:
+{FROM: level}}}``), exactly what a user writes to test one level with ``corridor compare``; each
+draw is reduced by compare's own reducer, so a statistic here is the number ``comparison.csv``
+reports for the same scenario, seed and draw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corridor.analysis import drawmap
+from corridor.analysis.targets import Target, check_targets
+from corridor.errors import CorridorError
+from corridor.parameters.schema import Source
+from corridor.scenarios import loader as scenarios
+from corridor.scenarios.schema import OPERATIONS, Change, ScenarioFile
+
+LEVER_OPERATIONS = tuple(op for op in OPERATIONS if op in ("add", "set"))
+COST_PREFIX = "cost_"
+
+
+@dataclass(frozen=True)
+class PlanSetup:
+    """Everything a worker needs to build the simulation of one level (small and picklable)."""
+
+    scenario: str
+    lever: str
+    op: str
+    start_lever: dt.date
+    start: dt.date
+    end: dt.date
+    seed: int
+    draws: int
+    params_dir: str | None = None
+
+    def scenario_at(self, level: float | None) -> scenarios.Scenario:
+        """``--scenario`` with the lever at ``level`` from ``--from`` on (None: unchanged)."""
+        base = scenarios.load(self.scenario)
+        if level is None:
+            return base
+        change = Change.model_validate({
+            self.op: {self.start_lever: float(level)},
+            "sources": [{"title": "corridor plan: a level of the lever being searched"}],
+        })  # fmt: skip
+        spec = ScenarioFile(
+            name="plan-level",
+            title=f"{self.lever} {self.op} {level:g} from {self.start_lever}",
+            description="a level searched by corridor plan",
+            changes={self.lever: change},
+            sources=[Source(title="corridor plan")],
+        )
+        name = f"{base.name}, {self.lever} {self.op} {level:g}"
+        # the level belongs to the first part, like a file whose base is --scenario
+        return scenarios.Scenario(name, [*base.files, ("--lever", spec)], [*base.parts, 0])
+
+    def simulation(self, level: float | None):
+        from corridor.simulation import Simulation
+
+        return Simulation(self.scenario_at(level), self.start, self.end, self.seed, self.draws,
+                          None, self.params_dir, "sample")  # fmt: skip
+
+
+@dataclass
+class Evaluation:
+    """One level on every draw: the targets' values and whether all hold, and the costs."""
+
+    level: float | None
+    values: np.ndarray  # [draw, target]
+    met: np.ndarray  # [draw] bool: every target holds
+    costs: dict[str, np.ndarray] = field(default_factory=dict)  # cost metric -> [draw], window
+
+
+@dataclass(frozen=True)
+class _Task:
+    setup: PlanSetup
+    level: float | None
+    draw: int
+
+
+def _run_draw(task: _Task):
+    """One draw of one level, reduced like compare reduces it (top-level: picklable)."""
+    from corridor.analysis.compare import Window, make_reducer
+
+    sim = drawmap.memo(("plan", task.setup, task.level), lambda: task.setup.simulation(task.level))
+    red = make_reducer(sim.start)(sim, sim.run_draw(task.draw))
+    red.monthly = {}  # the charts' series are not needed here
+    return red, Window(sim.clock, sim.start).periods
+
+
+def check_setup(setup: PlanSetup, levels: list[float]) -> None:
+    """Fail before any work: the lever is a parameter, and both ends of the range are valid."""
+    if setup.op not in LEVER_OPERATIONS:
+        raise CorridorError("--op", f"'{setup.op}' is not one of {', '.join(LEVER_OPERATIONS)}")
+    for level in (None, levels[0], levels[-1]):
+        sim = setup.simulation(level)  # loads, applies and validates the scenario
+        if setup.lever not in sim.base_params:
+            raise CorridorError("--lever", f"unknown parameter '{setup.lever}' "
+                                "(see corridor params)")  # fmt: skip
+
+
+class Evaluator:
+    """Runs levels on the setup's draws and keeps every evaluation (for the curve and costs)."""
+
+    def __init__(self, setup: PlanSetup, targets: list[Target], workers: int | None = None,
+                 progress=None):  # fmt: skip
+        self.setup, self.targets = setup, targets
+        self.workers, self.progress = workers, progress
+        self.done: dict[float | None, Evaluation] = {}
+        self._checked = False
+
+    def __call__(self, levels: list[float | None]) -> dict[float, np.ndarray]:
+        todo = [x for x in dict.fromkeys(levels) if x not in self.done]
+        if todo and not self._checked:  # one draw here first: a bad target fails at once
+            red, periods = _run_draw(_Task(self.setup, todo[0], 0))
+            check_targets(self.targets, set(red.keys), periods)
+            self._checked = True
+            first = {(todo[0], 0): (red, periods)}
+        else:
+            first = {}
+        tasks = [_Task(self.setup, x, d) for x in todo for d in range(self.setup.draws)
+                 if (x, d) not in first]  # fmt: skip
+        got = dict(first)
+        for t, r in zip(tasks, drawmap.map_items(_run_draw, tasks, self.workers, self.progress),
+                        strict=True):  # fmt: skip
+            got[(t.level, t.draw)] = r
+        for x in todo:
+            self.done[x] = self._evaluation(x, [got[(x, d)] for d in range(self.setup.draws)])
+        return {x: self.done[x].met for x in levels if x is not None}
+
+    def _evaluation(self, level, reduced) -> Evaluation:
+        n, n_t = len(reduced), len(self.targets)
+        values = np.full((n, n_t), np.nan)
+        costs: dict[str, np.ndarray] = {}
+        for d, (red, periods) in enumerate(reduced):
+            index = {k: i for i, k in enumerate(red.keys)}
+            for j, t in enumerate(self.targets):
+                values[d, j] = red.values[index[t.key], periods.index(t.period)]
+            for (m, g, s), i in index.items():
+                if m.startswith(COST_PREFIX) and g == "all" and s == "sum":
+                    costs.setdefault(m, np.zeros(n))[d] = red.values[i, -1]
+        met = np.ones(n, dtype=bool)
+        for j, t in enumerate(self.targets):
+            met &= t.met(values[:, j])
+        return Evaluation(level, values, met, costs)
+
+
+def params_dir_text(params: Path | str | None) -> str | None:
+    return str(params) if params else None
+
+
+@dataclass
+class PlanResult:
+    setup: PlanSetup
+    targets: list[Target]
+    search: object  # corridor.analysis.plan.Search
+    evaluations: dict[float | None, Evaluation]
+    seconds: float = 0.0
+
+    @property
+    def chosen(self) -> Evaluation:
+        """The level found, or the top of the range when none meets the targets."""
+        s = self.search
+        return self.evaluations[s.level if s.level is not None else s.grid[-1]]
+
+    @property
+    def reference(self) -> Evaluation:
+        """``--scenario`` without the lever's change (for ``add`` from 0 that is level 0)."""
+        return self.evaluations[None]
+
+
+def run_plan(setup: PlanSetup, targets: list[Target], grid: list[float], probability: float,
+             workers: int | None = None, progress=None) -> PlanResult:  # fmt: skip
+    """Check the inputs, search the grid (``corridor.analysis.plan.search_levels``) and keep
+    every evaluation, with the reference (``--scenario`` unchanged) for the cost of the level."""
+    import time
+
+    from corridor.analysis.plan import search_levels
+
+    t0 = time.perf_counter()
+    check_setup(setup, grid)
+    ev = Evaluator(setup, targets, workers, progress)
+    same_as_reference = setup.op == "add" and grid[0] == 0
+    if not same_as_reference:
+        ev([None, grid[0], grid[-1]])  # the reference runs with the first round
+    s = search_levels(grid, ev, probability)
+    done = dict(ev.done)
+    if same_as_reference:
+        done[None] = done[grid[0]]
+    return PlanResult(setup, targets, s, done, time.perf_counter() - t0)

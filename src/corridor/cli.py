@@ -370,7 +370,8 @@ def _print_comparison(comp) -> None:
     table = Table(
         "metric (whole window)", *comp.scenarios,
         title=f"{comp.start} to {comp.end}: median [p10-p90] over {comp.draws} draws; "
-        f"Δ = difference from {comp.scenarios[0]} in the same draw",
+        f"Δ = difference from {comp.scenarios[0]} in the same draw; P(better) = share of draws "
+        f"in which the scenario beats {comp.scenarios[0]} (ties count half)",
     )  # fmt: skip
     for r in comp.headline_rows():
         cells = []
@@ -382,6 +383,8 @@ def _print_comparison(comp) -> None:
                 text += (
                     f"\nΔ {fmt(dm, r['metric'])} [{fmt(dlo, r['metric'])}-{fmt(dhi, r['metric'])}]"
                 )
+                if r["p_better"][s] == r["p_better"][s]:  # defined (not NaN)
+                    text += f"\nP(better) {r['p_better'][s]:.2f}"
             cells.append(text)
         table.add_row(r["label"], *cells)
     out.print(table)

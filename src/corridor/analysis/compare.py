@@ -7,7 +7,8 @@ statistics per U.S. fiscal year and for the whole window (flows: ``sum``; stocks
 ``peak`` and ``end``; averages: their flow-weighted ``mean``) and to monthly series of the
 headline metrics (for charts). Across draws the values reduce to the median and the 10th and
 90th percentiles, and so do the per-draw differences (``diff_median``, ``diff_p10``,
-``diff_p90``).
+``diff_p90``). ``p_better`` is the share of draws in which a scenario beats the first one in the
+metric's better direction, ties counting half (``corridor.analysis.better``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.analysis.better import direction_signs, p_better
 from corridor.errors import CorridorError
 
 TOTAL = "total"  # the fiscal_year label of statistics over the whole window
@@ -198,6 +200,7 @@ class Comparison:
         dq = np.nanpercentile(diff, QUANTILES, axis=1)
         n_s, n_k, n_p = len(self.scenarios), len(self.keys), len(self.periods)
         metric, group, stat = (np.array([k[i] for k in self.keys], dtype=object) for i in range(3))
+        better = p_better(self.values, direction_signs(metric))
 
         def tile(a):  # [series] -> [scenario, series, period] flattened
             return np.broadcast_to(a[None, :, None], (n_s, n_k, n_p)).ravel()
@@ -217,6 +220,7 @@ class Comparison:
                 "diff_median": dq[0].ravel(),
                 "diff_p10": dq[1].ravel(),
                 "diff_p90": dq[2].ravel(),
+                "p_better": better.ravel(),
                 "draws": self.draws,
             }
         )
@@ -233,6 +237,7 @@ class Comparison:
             d = v - v[:1]
             q = np.nanpercentile(v, QUANTILES, axis=1)
             dq = np.nanpercentile(d, QUANTILES, axis=1)
+            pb = p_better(v[:, :, None], direction_signs([h.metric]))[:, 0]
             rows.append(
                 {
                     "metric": h.metric,
@@ -240,6 +245,7 @@ class Comparison:
                     "label": h.label,
                     "values": [tuple(q[:, s]) for s in range(len(self.scenarios))],
                     "diffs": [tuple(dq[:, s]) for s in range(len(self.scenarios))],
+                    "p_better": [float(x) for x in pb],
                 }
             )
         return rows

@@ -10,7 +10,7 @@ import pytest
 
 from corridor import Simulation
 from corridor import simulation as simmod
-from corridor.analysis.sampling import sample_tree, split_uniform
+from corridor.parameters.sampling import sample_tree, split_uniform
 from corridor.parameters.tree import load_parameters
 
 

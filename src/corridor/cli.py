@@ -30,6 +30,12 @@ err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 120)
 
 
+CLUSTER_HELP = (
+    "Where draws run: local:N (a Dask LocalCluster of N workers) or a Dask scheduler address "
+    "(default: local processes, or $DASK_SCHEDULER_ADDRESS)."
+)
+
+
 def _fail(e: CorridorError) -> None:
     err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
@@ -74,6 +80,7 @@ def run(
     assumptions: str = typer.Option(
         "auto", help="auto (sampled when --draws > 1), central (stated values) or sample."
     ),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
 ) -> None:
     """Simulate a scenario and write daily.parquet, fiscal_years.csv and run.json into --out."""
     from corridor.outputs.save import save_run
@@ -85,10 +92,8 @@ def run(
         check_target(out_dir, overwrite, inputs)
         sim = Simulation(scenario, start, end, seed, draws, arrivals, params, assumptions)
         inputs += _scenario_files(sim)
-        from corridor.analysis.montecarlo import default_workers
-
-        n_workers = min(workers or default_workers(), draws)
-        per_draw = 1 if n_workers > 1 else len(STAGES)  # parallel draws report whole draws
+        executor = _executor(cluster, workers, draws)
+        per_draw = 1 if executor else len(STAGES)  # parallel draws report whole draws
         t0 = time.perf_counter()
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -99,7 +104,12 @@ def run(
             def step(stage: str) -> None:
                 bar.update(task, advance=1, description=f"{sim.scenario.name}: {stage}")
 
-            result = sim.run(progress=step, workers=n_workers, keep_children=records)
+            if executor:
+                with executor:
+                    result = sim.run(progress=step, keep_children=records, executor=executor)
+            else:
+                _announce_compile()
+                result = sim.run(progress=step)
             bar.update(task, description="writing outputs")
             save_run(result, out_dir, sim.arrivals_file, records, overwrite, inputs)
             bar.update(task, advance=1)
@@ -111,6 +121,31 @@ def run(
     err.print(
         f"{sim.scenario.name}: {n:,} children simulated in {draws} draw(s), {secs:.1f} s -> {out_dir}"
     )
+
+
+def _executor(cluster: str | None, workers: int | None, draws: int):
+    """The executor for several draws, or None to run the only draw (or ``--workers 1``) here."""
+    from corridor.executor import default_workers, make_executor, parse_cluster
+
+    n = min(workers or default_workers(), draws)
+    if draws == 1 or (n == 1 and parse_cluster(cluster)[0] == "processes"):
+        return None
+    executor = make_executor(cluster, n)
+    err.print(f"running {draws} draws on {executor.description}", highlight=False)
+    return executor
+
+
+def _announce_compile() -> None:
+    """Say so, on a terminal, when the kernels must be compiled (the first run after installing;
+    piped output keeps its one-line errors)."""
+    from corridor.engine.kernels import uncached_kernels
+
+    if not err.is_terminal:
+        return
+    missing = uncached_kernels()
+    if missing:
+        err.print(f"compiling {len(missing)} simulation kernels (first run after installing; "
+                  "about 15 s, then cached)", highlight=False)  # fmt: skip
 
 
 def _print_headlines(result) -> None:
@@ -221,6 +256,7 @@ def backtest(
         None, help="Directory of parameter files overriding the tree (e.g. a calibration)."
     ),
     jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
     ),
@@ -248,7 +284,8 @@ def backtest(
         ) as bar:  # fmt: skip
             task = bar.add_task("backtest: simulating draws", total=draws)
             bt = run_backtest(files, draws, seed, start, end, params, jobs,
-                              progress=lambda: bar.update(task, advance=1))  # fmt: skip
+                              progress=lambda: bar.update(task, advance=1),
+                              cluster=cluster)  # fmt: skip
         write_backtest(bt, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite, inputs)
     except CorridorError as e:
         _fail(e)
@@ -277,6 +314,7 @@ def calibrate(
     evaluations: int = typer.Option(60, help="Optimiser budget (objective evaluations)."),
     seed: int = typer.Option(1, help="Run seed."),
     jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
     ),
@@ -295,7 +333,8 @@ def calibrate(
         inputs = _inputs(*split(facts))
         check_target(out_dir, overwrite, inputs)
         cal = fit_parameters(split(targets), split(fit) or None, split(facts), start, end, seed,
-                             draws, evaluations, jobs, progress=lambda s: err.print(s))  # fmt: skip
+                             draws, evaluations, jobs, progress=lambda s: err.print(s),
+                             cluster=cluster)  # fmt: skip
         command = " ".join(["corridor", *sys.argv[1:]])
         rec = write_calibration(cal, out_dir, command, overwrite, inputs=inputs)
     except CorridorError as e:
@@ -328,6 +367,7 @@ def compare(
         None, help="Directory of parameter files overriding the tree."
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
     ),
@@ -350,7 +390,8 @@ def compare(
             def advance() -> None:
                 bar.update(task, advance=1, description="compare: simulating draws")
 
-            comp = run_compare(scenarios, start, end, draws, seed, workers, advance, params)
+            comp = run_compare(scenarios, start, end, draws, seed, workers, advance, params,
+                               cluster=cluster)  # fmt: skip
             bar.update(task, description="compare: writing outputs")
             inputs += _scenario_files(*comp.sims.values())
             write_comparison(comp, out_dir, overwrite, inputs=inputs)

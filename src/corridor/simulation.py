@@ -6,7 +6,7 @@ border stations are then filled by the children who really came before the windo
 day's result does not depend on which window was asked for.
 
 Monte Carlo: with more than one draw (or ``assumptions="sample"``), every draw samples each
-assumption within its range (``corridor.analysis.sampling``) and then applies the scenario's
+assumption within its range (``corridor.parameters.sampling``) and then applies the scenario's
 changes; with one draw every assumption keeps its stated value. A draw's sampled values and
 random numbers depend only on (seed, draw), never on the scenario.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor import worker
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
 from corridor.errors import CorridorError
@@ -116,6 +117,13 @@ class Simulation:
         params_dir: str | Path | None = None,
         assumptions: str = "auto",
     ):
+        # what rebuilds this simulation in a worker process (corridor.executor)
+        self.args = dict(
+            scenario=scenario if isinstance(scenario, scenarios.Scenario) else str(scenario),
+            start=str(start), end=str(end), seed=int(seed),
+            draws=int(draws), arrivals_file=str(arrivals_file) if arrivals_file else None,
+            params_dir=str(params_dir) if params_dir else None, assumptions=assumptions,
+        )  # fmt: skip
         self.start = parse_date(start, "--start")
         self.end = parse_date(end, "--end")
         if self.end < self.start:
@@ -149,7 +157,7 @@ class Simulation:
         the stated values when not sampling)."""
         if not self.sample:
             return self.params
-        from corridor.analysis.sampling import sample_tree, uniform
+        from corridor.parameters.sampling import sample_tree, uniform
 
         base = sample_tree(self.base_params, self.seed, draw)
         return self.scenario.apply(
@@ -202,18 +210,37 @@ class Simulation:
         step("metrics")
         return DrawResult(draw, children, out, children.n)
 
+    @classmethod
+    def shared(cls, args: dict) -> Simulation:
+        """The Simulation of constructor ``args``, built once per process (for workers)."""
+        return worker.memo(("simulation", _key(args)), lambda: cls(**args))
+
+    def share(self) -> dict:
+        """Keep this Simulation for :meth:`shared` in this process (forked local workers
+        inherit it rather than rebuild it) and give the arguments that rebuild it elsewhere."""
+        worker.remember(("simulation", _key(self.args)), self)
+        return self.args
+
     def run(
         self,
         progress: Callable[[str], None] | None = None,
         workers: int = 1,
         keep_children: bool = True,
+        executor=None,
     ) -> Result:
-        """Run every draw; with ``workers > 1`` the draws run in parallel processes (per-child
-        records are kept only if ``keep_children``)."""
-        if workers > 1 and self.n_draws > 1:
-            from corridor.analysis.montecarlo import run_draws
+        """Run every draw. With an ``executor`` (``corridor.executor.make_executor``), or
+        ``workers > 1`` local processes, the draws run in parallel and ``progress`` hears of each
+        finished draw; per-child records are then kept only if ``keep_children``."""
+        if executor is None and workers > 1 and self.n_draws > 1:
+            from corridor.executor import make_executor
 
-            results = run_draws(self, workers, keep_children, progress)
+            with make_executor(None, min(workers, self.n_draws)) as ex:
+                return self.run(progress, keep_children=keep_children, executor=ex)
+        if executor is not None and self.n_draws > 1:
+            args = self.share()
+            items = [(args, d, keep_children) for d in range(self.n_draws)]
+            step = (lambda: progress("draw")) if progress else None
+            results = executor.map(run_draw_task, items, step)
         else:
             results = [self.run_draw(d, progress) for d in range(self.n_draws)]
         return Result(
@@ -229,6 +256,19 @@ class Simulation:
                 "assumptions": "sampled per draw" if self.sample else "stated values",
             },
         )
+
+
+def _key(args: dict) -> str:
+    return repr(sorted(args.items()))
+
+
+def run_draw_task(item: tuple[dict, int, bool]) -> DrawResult:
+    """One draw of the Simulation of ``args`` (an executor's task): (args, draw, keep_children)."""
+    args, draw, keep_children = item
+    result = Simulation.shared(args).run_draw(draw)
+    if not keep_children:
+        result.children = None
+    return result
 
 
 def add_cost_total(out: DailyMetrics) -> None:

@@ -13,11 +13,9 @@ Facts whose metric the model does not produce are kept and reported as ``not mod
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,26 +390,6 @@ def comparable(series: dict[str, Series], p: Probe) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Running the draws (in parallel over processes)
 # ---------------------------------------------------------------------------------------------
-_SIM = None
-_SIM_ARGS: dict = {}
-_PROBES: list[Probe] = []
-
-
-def _init(sim_args: dict, probes: list[Probe]) -> None:
-    global _SIM, _SIM_ARGS, _PROBES
-    _SIM, _SIM_ARGS, _PROBES = None, sim_args, probes
-
-
-def _simulation():
-    """The worker's Simulation, built on first use (so its errors reach the caller)."""
-    global _SIM
-    if _SIM is None:
-        from corridor.simulation import Simulation
-
-        _SIM = Simulation(**_SIM_ARGS)
-    return _SIM
-
-
 def probe_values(series: dict[str, Series], probes: list[Probe]) -> np.ndarray:
     """The model's value for each probe (NaN where the model has no comparable output)."""
     out = np.full(len(probes), np.nan)
@@ -423,25 +401,21 @@ def probe_values(series: dict[str, Series], probes: list[Probe]) -> np.ndarray:
     return out
 
 
-def _one_draw(draw: int):
-    """(draw, values, reasons), or ("error", where, message) for a user error, which does not
-    survive pickling as an exception."""
-    try:
-        return _probe_draw(draw)
-    except CorridorError as e:
-        return ("error", e.where, e.message)
+def probe_draw(item: tuple[dict, list[Probe], int]) -> tuple[np.ndarray, dict[str, str]]:
+    """The probes' values on one draw and why some are not comparable (an executor's task):
+    (Simulation arguments, probes, draw)."""
+    from corridor.simulation import Simulation
 
-
-def _probe_draw(draw: int) -> tuple[int, np.ndarray, dict[str, str]]:
-    series = draw_series(_simulation().run_draw(draw))
-    vals = probe_values(series, _PROBES)
+    sim_args, probes, draw = item
+    series = draw_series(Simulation.shared(sim_args).run_draw(draw))
+    vals = probe_values(series, probes)
     why = {}
-    for i, p in enumerate(_PROBES):
+    for i, p in enumerate(probes):
         if np.isnan(vals[i]):
             reason = comparable(series, p)
             if reason:
                 why[str(i)] = reason
-    return draw, vals, why
+    return vals, why
 
 
 def run_probes(
@@ -450,33 +424,22 @@ def run_probes(
     draws: int,
     jobs: int | None = None,
     progress: Callable[[], None] | None = None,
+    cluster: str | None = None,
 ) -> tuple[np.ndarray, dict[int, str]]:
     """Values [draw, probe] of every probe on every draw, and why some probes are not comparable.
 
-    Draws run in ``jobs`` worker processes (default: the machine's cores, at most ``draws``);
-    draw ``d`` always uses the run seed's random numbers for draw ``d``, whatever the worker.
+    Draws run on ``make_executor(cluster, jobs)`` (default: local processes, one per core, at
+    most ``draws``); draw ``d`` always uses the run seed's random numbers for draw ``d``,
+    whatever the worker.
     """
-    jobs = max(1, min(draws, jobs or os.cpu_count() or 1))
+    from corridor.executor import run_all
+
     values = np.full((draws, len(probes)), np.nan)
     reasons: dict[int, str] = {}
-
-    def take(result):
-        if result[0] == "error":
-            raise CorridorError(result[1], result[2])
-        d, vals, why = result
+    items = [(sim_args, probes, d) for d in range(draws)]
+    for d, (vals, why) in enumerate(run_all(probe_draw, items, cluster, jobs, progress)):
         values[d] = vals
         reasons.update({int(k): v for k, v in why.items()})
-        if progress:
-            progress()
-
-    if jobs == 1:
-        _init(sim_args, probes)
-        for d in range(draws):
-            take(_one_draw(d))
-    else:
-        with ProcessPoolExecutor(jobs, initializer=_init, initargs=(sim_args, probes)) as ex:
-            for result in ex.map(_one_draw, range(draws)):
-                take(result)
     return values, reasons
 
 
@@ -644,6 +607,7 @@ def run_backtest(
     params_dir: str | Path | None = None,
     jobs: int | None = None,
     progress: Callable[[], None] | None = None,
+    cluster: str | None = None,
 ) -> Backtest:
     from corridor.simulation import Simulation, parse_date
     from corridor.stages.arrivals import history_end
@@ -674,7 +638,7 @@ def run_backtest(
     chart_probes = [(fam, g, label, p) for fam, c in plan.items()
                     for g, ps in c["series"].items() for label, p in ps]  # fmt: skip
     all_probes = probes + [p for *_, p in chart_probes]
-    values, reasons = run_probes(sim_args, all_probes, draws, jobs, progress)
+    values, reasons = run_probes(sim.share(), all_probes, draws, jobs, progress, cluster)
 
     med, p10, p90 = _quantiles(values[:, : len(facts)])
     inputs = history_inputs()

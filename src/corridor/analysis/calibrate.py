@@ -30,12 +30,11 @@ Output (``--out DIR``, written atomically)
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fnmatch
 import math
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +79,7 @@ class Knob:
     """One fitted parameter: its path, range and shipped dated values.
 
     Position ``x`` in [0, 1] maps each dated value ``v`` (and each group of it) the way Monte
-    Carlo sampling does (``corridor.analysis.sampling``): ``x = 1/2`` is the shipped value,
+    Carlo sampling does (``corridor.parameters.sampling``): ``x = 1/2`` is the shipped value,
     ``x = 0`` the range's low end and ``x = 1`` its high end, linearly in between on each side.
     A shipped value outside the range widens the range to include it."""
 
@@ -137,30 +136,6 @@ def knobs_for(params, patterns: list[str] | None) -> list[Knob]:
 # ---------------------------------------------------------------------------------------------
 # Evaluating candidates (draws in worker processes, each holding one Simulation)
 # ---------------------------------------------------------------------------------------------
-_SIM = None
-_BASE = None
-_PROBES: list[Probe] = []
-
-
-_SIM_ARGS: dict = {}
-
-
-def _init(sim_args: dict, probes: list[Probe]) -> None:
-    global _SIM, _SIM_ARGS, _PROBES
-    _SIM, _SIM_ARGS, _PROBES = None, sim_args, probes
-
-
-def _simulation():
-    """The worker's Simulation and shipped parameters, built on first use."""
-    global _SIM, _BASE
-    if _SIM is None:
-        from corridor.simulation import Simulation
-
-        _SIM = Simulation(**_SIM_ARGS)
-        _BASE = _SIM.params
-    return _SIM
-
-
 def _apply(base, overrides: dict[str, dict]):
     params = base
     for path, values in overrides.items():
@@ -168,51 +143,36 @@ def _apply(base, overrides: dict[str, dict]):
     return params
 
 
-def _draw_values(task):
-    """Target values of one draw, or ("error", where, message) for a user error."""
-    try:
-        return _target_values(*task)
-    except CorridorError as e:
-        return ("error", e.where, e.message)
+def target_values(item: tuple[dict, list[Probe], dict, int]) -> np.ndarray:
+    """The targets' values on one draw with the candidate's values (an executor's task):
+    (Simulation arguments, probes, overrides, draw)."""
+    from corridor.simulation import Simulation
 
-
-def _target_values(overrides: dict, draw: int) -> np.ndarray:
-    sim = _simulation()
-    sim.params = _apply(_BASE, overrides)
-    return probe_values(draw_series(sim.run_draw(draw)), _PROBES)
+    sim_args, probes, overrides, draw = item
+    sim = copy.copy(Simulation.shared(sim_args))  # the worker's Simulation stays as built
+    sim.params = _apply(sim.params, overrides)
+    return probe_values(draw_series(sim.run_draw(draw)), probes)
 
 
 class Evaluator:
-    """simulated(overrides) -> mean over draws of every target's value."""
+    """simulated(overrides) -> mean over draws of every target's value, on one executor kept
+    for every evaluation."""
 
-    def __init__(self, sim_args: dict, probes: list[Probe], draws: int, jobs: int):
+    def __init__(self, sim_args: dict, probes: list[Probe], draws: int, jobs: int | None,
+                 cluster: str | None = None):  # fmt: skip
+        from corridor.executor import default_workers, make_executor
+
         self.sim_args, self.probes, self.draws = sim_args, probes, draws
-        self.jobs = max(1, min(jobs, draws))
-        self.pool = None
-        if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(
-                self.jobs, initializer=_init, initargs=(sim_args, probes)
-            )
-        else:
-            _init(sim_args, probes)
+        self.executor = make_executor(cluster, min(jobs or default_workers(), draws))
         self.calls = 0
 
     def __call__(self, overrides: dict) -> np.ndarray:
         self.calls += 1
-        tasks = [(overrides, d) for d in range(self.draws)]
-        rows = (
-            list(self.pool.map(_draw_values, tasks))
-            if self.pool
-            else [_draw_values(t) for t in tasks]
-        )
-        for r in rows:
-            if isinstance(r, tuple):
-                raise CorridorError(r[1], r[2])
-        return np.mean(rows, axis=0)
+        items = [(self.sim_args, self.probes, overrides, d) for d in range(self.draws)]
+        return np.mean(self.executor.map(target_values, items), axis=0)
 
     def close(self):
-        if self.pool:
-            self.pool.shutdown()
+        self.executor.close()
 
 
 def objective(simulated: np.ndarray, observed: np.ndarray) -> float:
@@ -261,6 +221,7 @@ def calibrate(
     jobs: int | None = None,
     params_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    cluster: str | None = None,
 ) -> Calibration:
     from scipy.optimize import minimize
 
@@ -289,7 +250,7 @@ def calibrate(
     probes = [Probe(f.metric, f.group, f.statistic, sim.clock.day(f.start), sim.clock.day(f.end))
               for f in chosen]  # fmt: skip
     observed = np.array([f.observed for f in chosen])
-    ev = Evaluator(sim_args, probes, draws, jobs or os.cpu_count() or 1)
+    ev = Evaluator(sim.share(), probes, draws, jobs, cluster)
     try:
         sim_before = ev({})
         for f, v in zip(chosen, sim_before, strict=True):

@@ -53,7 +53,7 @@ def _render(job: dict) -> None:
 
 def write_charts(comp, directory: Path, workers: int | None = None) -> dict[str, str]:
     """Write the charts; returns headline label -> file name (relative to ``directory``)."""
-    from corridor.analysis.montecarlo import default_workers
+    from corridor.executor import default_workers
 
     directory.mkdir(parents=True, exist_ok=True)
     x = comp.months.to_timestamp().to_pydatetime()

@@ -144,11 +144,13 @@ def headlines_for(metric_names) -> list[Headline]:
 
 
 def make_reducer(start: dt.date):
-    """The function each worker applies to a finished draw (picklable by reference)."""
+    """The function a worker applies to a finished draw (picklable by reference)."""
     return _Reducer(start)
 
 
 class _Reducer:
+    """Reduces a finished draw, in the worker that ran it."""
+
     def __init__(self, start: dt.date):
         self.start = start
 
@@ -261,11 +263,14 @@ def compare(
     advance=None,
     params_dir: str | Path | None = None,
     assumptions: str = "auto",
+    cluster: str | None = None,
+    executor=None,
 ) -> Comparison:
-    """Run every scenario's draws (in parallel) and gather the reduced draws."""
+    """Run every scenario's draws (in parallel: on ``executor``, else on
+    ``make_executor(cluster, workers)``) and gather the reduced draws."""
     import time
 
-    from corridor.analysis.montecarlo import map_draws
+    from corridor.executor import default_workers, make_executor
     from corridor.simulation import Simulation
 
     if len(names) < 1:
@@ -278,14 +283,42 @@ def compare(
         for label, name in zip(labels, names, strict=True)
     }
     first = next(iter(sims.values()))
-    tasks = [(label, d) for d in range(draws) for label in labels]
-    got: dict[tuple[str, int], Reduced] = {}
-    for label, d, red in map_draws(sims, tasks, make_reducer(first.start), workers, advance):
-        got[(label, d)] = red
+    # one task per draw: the scenarios of a draw run together and share its arrivals
+    scenario_args = tuple((label, sims[label].share()) for label in labels)
+    items = [(scenario_args, d, first.start) for d in range(draws)]
+
+    def step() -> None:  # progress counts scenario-draws
+        for _ in labels:
+            if advance:
+                advance()
+
+    if executor is None:
+        n = min(workers or default_workers(), draws)
+        with make_executor(cluster, n) as ex:
+            per_draw = ex.map(compare_draw, items, step)
+    else:
+        per_draw = executor.map(compare_draw, items, step)
+    got: dict[tuple[str, int], Reduced] = {
+        (label, d): red for d, reds in enumerate(per_draw) for label, red in reds
+    }
     comp = _assemble(labels, draws, got, first)
     comp.sims = sims
     comp.seconds = time.perf_counter() - t0
     return comp
+
+
+def compare_draw(item) -> list[tuple[str, Reduced]]:
+    """One draw of every scenario, reduced (an executor's task): (scenario args, draw, start)."""
+    from corridor.simulation import Simulation
+
+    scenario_args, draw, start = item
+    memo: dict = {}  # the scenarios of one draw share its arrivals when their inputs agree
+    reduce = _Reducer(start)
+    out = []
+    for label, args in scenario_args:
+        sim = Simulation.shared(args)
+        out.append((label, reduce(sim, sim.run_draw(draw, memo=memo))))
+    return out
 
 
 def _labels(names: list[str]) -> list[str]:
@@ -353,7 +386,7 @@ def _assemble(labels, draws, got, first_sim) -> Comparison:
 
 def manifest(comp: Comparison, command: str) -> dict:
     from corridor import __version__
-    from corridor.analysis.sampling import assumption_table
+    from corridor.parameters.sampling import assumption_table
     from corridor.scenarios.spending import lines_table
 
     return {
@@ -367,7 +400,7 @@ def manifest(comp: Comparison, command: str) -> dict:
         "simulated_from": str(next(iter(comp.sims.values())).clock.origin),
         "assumptions": (
             "every assumption sampled per draw (split-uniform around the stated value; see "
-            "corridor.analysis.sampling); the same draw has the same sampled values and random "
+            "corridor.parameters.sampling); the same draw has the same sampled values and random "
             "numbers in every scenario"
             if next(iter(comp.sims.values())).sample
             else "stated values (one draw)"

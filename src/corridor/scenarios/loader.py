@@ -72,7 +72,7 @@ class Scenario:
 
         ``draw_u(key)`` gives a Monte Carlo draw's uniform for a key: a change with an
         ``assumption`` then takes a value sampled within its range (see
-        ``corridor.analysis.sampling``); without it, every change takes its stated value.
+        ``corridor.parameters.sampling``); without it, every change takes its stated value.
         ``validate=False`` (Monte Carlo draws of an already validated scenario) clips values to
         the parameter's allowed range instead of refusing them."""
         if validate:
@@ -82,7 +82,7 @@ class Scenario:
             p = new.get(path) or params[path]
             values = ch.values
             if draw_u is not None and ch.assumption is not None:
-                from corridor.analysis.sampling import sample_values
+                from corridor.parameters.sampling import sample_values
 
                 values = sample_values(values, ch.assumption, draw_u(f"scenario:{path}"))
             merged = combine(p, ch.operation, values)

@@ -518,6 +518,85 @@ def _print_plan(record: dict) -> None:
 
 
 @app.command()
+def sensitivity(
+    metric: str = typer.Option(..., help="Metric (group all), e.g. orr_census."),
+    statistic: str = typer.Option(..., help="Statistic over the window: sum, mean, peak or end."),
+    method: str = typer.Option("morris", help="morris (screening) or sobol (indices)."),
+    samples: int = typer.Option(
+        10, help="Morris trajectories (k+1 runs each) or Sobol base rows (a power of two)."
+    ),
+    scenario: str = typer.Option("baseline", help="Scenario analysed."),
+    parameters: str | None = typer.Option(
+        None, help="Only the assumptions matching this glob, e.g. 'orr.*' (default: all)."
+    ),
+    start: str = typer.Option("2013-10-01", help="First day reported (YYYY-MM-DD)."),
+    end: str = typer.Option("2014-09-30", help="Last day reported (YYYY-MM-DD)."),
+    seed: int = typer.Option(1, help="Seed of the sampler and of the runs' random streams."),
+    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree."
+    ),
+    workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """Which assumptions drive a metric: SALib Morris or Sobol over every parameter with a
+    range; sensitivity.csv, a tornado chart, samples.parquet and run.json."""
+    from corridor.analysis.sensitivity import run_sensitivity, sample
+    from corridor.analysis.sensitivity_model import (
+        SensitivitySetup,
+        SimulationModel,
+        check_setup,
+        factors,
+    )
+    from corridor.analysis.sensitivity_report import TOP, write_sensitivity
+    from corridor.outputs.writer import check_target
+    from corridor.simulation import parse_date
+
+    t0 = time.perf_counter()
+    try:
+        check_target(out_dir, overwrite)
+        setup = SensitivitySetup(scenario, metric, statistic, parse_date(start, "--start"),
+                                 parse_date(end, "--end"), seed,
+                                 str(params) if params else None)  # fmt: skip
+        sample(method, ["a", "b"], samples, seed)  # a bad method or sample size fails here
+        sim = check_setup(setup)
+        fs = factors(sim, parameters)
+        if len(fs) < 2:
+            raise CorridorError("--parameters", f"'{parameters}' matches {len(fs)} assumption(s); "
+                                "sensitivity needs at least two")  # fmt: skip
+        names = [f.name for f in fs]
+        n_runs = len(sample(method, names, samples, seed))
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:  # fmt: skip
+            task = bar.add_task(f"sensitivity: {method}, {len(names)} assumptions", total=n_runs)
+            model = SimulationModel(setup, names, workers, lambda: bar.update(task, advance=1))
+            s = run_sensitivity(model, names, method, samples, seed)
+        secs = time.perf_counter() - t0
+        record = write_sensitivity(s, fs, setup, out_dir, overwrite, secs)
+    except CorridorError as e:
+        _fail(e)
+    t = record["table"]
+    cols = [c for c in t.columns if c in ("mu_star", "mu_star_conf", "mu", "sigma", "ST",
+                                          "ST_conf", "S1", "S1_conf")]  # fmt: skip
+    table = Table("rank", "assumption", *cols, "provenance",
+                  title=f"{metric} {statistic}, {start} to {end}: {method}, {len(s.Y)} runs "
+                  f"({len(names)} assumptions)")  # fmt: skip
+    for r in t.head(TOP).itertuples():
+        table.add_row(str(r.rank), r.parameter, *(f"{getattr(r, c):,.4g}" for c in cols),
+                      r.provenance)  # fmt: skip
+    out.print(table)
+    for kind, what in (("sourced", "with a sourced value"),
+                       ("calibrated", "calibrated to facts (calibrated_to)"),
+                       ("judgement", "that are judgement (an assumption only)")):  # fmt: skip
+        names_ = ", ".join(record[f"top_{kind}"]) or "none"
+        out.print(f"top {TOP} drivers {what}: {names_}", markup=False, highlight=False)
+    err.print(f"sensitivity: {len(s.Y)} runs in {secs:.1f} s ({len(s.Y) / secs:.2f} runs/s) "
+              f"-> {out_dir}")  # fmt: skip
+
+
+@app.command()
 def version() -> None:
     """Print the corridor version."""
     from corridor import __version__

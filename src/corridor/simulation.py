@@ -189,10 +189,17 @@ class Simulation:
         return children
 
     def run_draw(
-        self, draw: int, step: Callable[[str], None] | None = None, memo: dict | None = None
+        self,
+        draw: int,
+        step: Callable[[str], None] | None = None,
+        memo: dict | None = None,
+        params: ParameterSet | None = None,
     ) -> DrawResult:
+        """One draw: its parameters (``draw_params``, unless the caller gives the parameters it
+        sampled itself, as sensitivity analysis does) with the random streams of (seed, draw)."""
         step = step or (lambda _: None)
-        clock, params = self.clock, self.draw_params(draw)
+        clock = self.clock
+        params = params if params is not None else self.draw_params(draw)
         streams = Streams(self.seed, draw)
         children = self._arrivals(draw, params, streams, memo)
         step("arrivals")

@@ -91,19 +91,30 @@ def check_targets(
     targets: list[Target], keys: set[tuple[str, str, str]], periods: list[str]
 ) -> None:
     """Every target names a series the runs produce and a fiscal year inside the window."""
-    metrics: dict[str, list[str]] = {}
+    for t in targets:
+        check_series(t.metric, t.statistic, t.period, keys, periods, "--target", f"'{t.text}': ")
+
+
+def check_series(
+    metric: str,
+    statistic: str,
+    period: str,
+    keys: set[tuple[str, str, str]],
+    periods: list[str],
+    where: str,
+    prefix: str = "",
+) -> None:
+    """(metric, all, statistic) is a series of the runs, and the period is in the window."""
+    stats: dict[str, list[str]] = {}
     for m, g, s in keys:
         if g == "all":
-            metrics.setdefault(m, []).append(s)
-    for t in targets:
-        if t.metric not in metrics:
-            raise CorridorError("--target", f"'{t.text}': unknown metric '{t.metric}' "
-                                f"(known: {', '.join(sorted(metrics))})")  # fmt: skip
-        if t.key not in keys:
-            allowed = ", ".join(sorted(metrics[t.metric]))
-            raise CorridorError("--target", f"'{t.text}': {t.metric} has the statistics {allowed}")
-        if t.period not in periods:
-            fys = ", ".join(f"FY{p}" for p in periods if p != WHOLE_WINDOW)
-            raise CorridorError(
-                "--target", f"'{t.text}': FY{t.period} is not in the window ({fys})"
-            )
+            stats.setdefault(m, []).append(s)
+    if metric not in stats:
+        known = ", ".join(sorted(stats))
+        raise CorridorError(where, f"{prefix}unknown metric '{metric}' (known: {known})")
+    if (metric, "all", statistic) not in keys:
+        allowed = ", ".join(sorted(stats[metric]))
+        raise CorridorError(where, f"{prefix}{metric} has the statistics {allowed}")
+    if period not in periods:
+        fys = ", ".join(f"FY{p}" for p in periods if p != WHOLE_WINDOW)
+        raise CorridorError(where, f"{prefix}FY{period} is not in the window ({fys})")

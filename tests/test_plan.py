@@ -143,7 +143,9 @@ sources: [{{title: test}}]
     np.testing.assert_array_equal(c.values[1, :, i, -1], bed_plan.evaluations[level].values[:, 0])
     np.testing.assert_array_equal(c.values[0, :, i, -1], bed_plan.reference.values[:, 0])
     k = c.keys.index(("cost_orr", "all", "sum"))
-    np.testing.assert_array_equal(c.values[1, :, k, -1], bed_plan.evaluations[level].costs["cost_orr"])
+    np.testing.assert_array_equal(
+        c.values[1, :, k, -1], bed_plan.evaluations[level].costs["cost_orr"]
+    )
 
 
 def test_plan_cli_writes_json_and_csv(tmp_path):

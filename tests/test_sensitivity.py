@@ -67,7 +67,7 @@ def test_morris_screens_out_an_inert_factor():
 def test_a_row_samples_each_assumption_at_its_quantile():
     import datetime as dt
 
-    from corridor.analysis.sampling import sample_parameter
+    from corridor.parameters.sampling import sample_parameter
 
     setup = SensitivitySetup("baseline", "orr_census", "peak", dt.date(2013, 10, 1),
                              dt.date(2014, 9, 30), 1)  # fmt: skip

@@ -455,6 +455,7 @@ def plan(
         None, help="Directory of parameter files overriding the tree."
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
 ) -> None:
     """The smallest level of a lever meeting every target with at least --probability, over
@@ -484,7 +485,8 @@ def plan(
         ) as bar:  # fmt: skip
             task = bar.add_task("plan: searching levels", total=None)
             result = run_plan(setup, targets, grid, probability, workers,
-                              progress=lambda: bar.update(task, advance=1))  # fmt: skip
+                              progress=lambda: bar.update(task, advance=1),
+                              cluster=cluster)  # fmt: skip
         record = write_plan(result, out_dir, overwrite)
     except CorridorError as e:
         _fail(e)
@@ -537,6 +539,7 @@ def sensitivity(
         None, help="Directory of parameter files overriding the tree."
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
+    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
 ) -> None:
     """Which assumptions drive a metric: SALib Morris or Sobol over every parameter with a
@@ -549,6 +552,7 @@ def sensitivity(
         factors,
     )
     from corridor.analysis.sensitivity_report import TOP, write_sensitivity
+    from corridor.executor import default_workers, make_executor
     from corridor.outputs.writer import check_target
     from corridor.simulation import parse_date
 
@@ -571,8 +575,9 @@ def sensitivity(
             TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
         ) as bar:  # fmt: skip
             task = bar.add_task(f"sensitivity: {method}, {len(names)} assumptions", total=n_runs)
-            model = SimulationModel(setup, names, workers, lambda: bar.update(task, advance=1))
-            s = run_sensitivity(model, names, method, samples, seed)
+            with make_executor(cluster, min(workers or default_workers(), n_runs)) as ex:
+                model = SimulationModel(setup, names, ex, lambda: bar.update(task, advance=1))
+                s = run_sensitivity(model, names, method, samples, seed)
         secs = time.perf_counter() - t0
         record = write_sensitivity(s, fs, setup, out_dir, overwrite, secs)
     except CorridorError as e:

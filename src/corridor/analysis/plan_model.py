@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from corridor.analysis import drawmap
+from corridor import worker
 from corridor.analysis.targets import Target, check_targets
 from corridor.errors import CorridorError
 from corridor.parameters.schema import Source
@@ -88,7 +87,7 @@ def _run_draw(task: _Task):
     """One draw of one level, reduced like compare reduces it (top-level: picklable)."""
     from corridor.analysis.compare import Window, make_reducer
 
-    sim = drawmap.memo(("plan", task.setup, task.level), lambda: task.setup.simulation(task.level))
+    sim = worker.memo(("plan", task.setup, task.level), lambda: task.setup.simulation(task.level))
     red = make_reducer(sim.start)(sim, sim.run_draw(task.draw))
     red.monthly = {}  # the charts' series are not needed here
     return red, Window(sim.clock, sim.start).periods
@@ -106,12 +105,12 @@ def check_setup(setup: PlanSetup, levels: list[float]) -> None:
 
 
 class Evaluator:
-    """Runs levels on the setup's draws and keeps every evaluation (for the curve and costs)."""
+    """Runs levels on the setup's draws (on ``executor``: ``corridor.executor``) and keeps every
+    evaluation (for the curve and the costs)."""
 
-    def __init__(self, setup: PlanSetup, targets: list[Target], workers: int | None = None,
-                 progress=None):  # fmt: skip
+    def __init__(self, setup: PlanSetup, targets: list[Target], executor, progress=None):
         self.setup, self.targets = setup, targets
-        self.workers, self.progress = workers, progress
+        self.executor, self.progress = executor, progress
         self.done: dict[float | None, Evaluation] = {}
         self._checked = False
 
@@ -127,8 +126,7 @@ class Evaluator:
         tasks = [_Task(self.setup, x, d) for x in todo for d in range(self.setup.draws)
                  if (x, d) not in first]  # fmt: skip
         got = dict(first)
-        for t, r in zip(tasks, drawmap.map_items(_run_draw, tasks, self.workers, self.progress),
-                        strict=True):  # fmt: skip
+        for t, r in zip(tasks, self.executor.map(_run_draw, tasks, self.progress), strict=True):
             got[(t.level, t.draw)] = r
         for x in todo:
             self.done[x] = self._evaluation(x, [got[(x, d)] for d in range(self.setup.draws)])
@@ -149,10 +147,6 @@ class Evaluator:
         for j, t in enumerate(self.targets):
             met &= t.met(values[:, j])
         return Evaluation(level, values, met, costs)
-
-
-def params_dir_text(params: Path | str | None) -> str | None:
-    return str(params) if params else None
 
 
 @dataclass
@@ -176,16 +170,29 @@ class PlanResult:
 
 
 def run_plan(setup: PlanSetup, targets: list[Target], grid: list[float], probability: float,
-             workers: int | None = None, progress=None) -> PlanResult:  # fmt: skip
+             workers: int | None = None, progress=None, cluster: str | None = None,
+             executor=None) -> PlanResult:  # fmt: skip
     """Check the inputs, search the grid (``corridor.analysis.plan.search_levels``) and keep
-    every evaluation, with the reference (``--scenario`` unchanged) for the cost of the level."""
+    every evaluation, with the reference (``--scenario`` unchanged) for the cost of the level.
+    The draws run on ``executor``, else on ``make_executor(cluster, workers)``, kept for every
+    round of the search."""
+    from corridor.executor import default_workers, make_executor
+
+    check_setup(setup, grid)  # before any worker starts
+    if executor is None:
+        n = min(workers or default_workers(), setup.draws)
+        with make_executor(cluster, n) as ex:
+            return _search(setup, targets, grid, probability, ex, progress)
+    return _search(setup, targets, grid, probability, executor, progress)
+
+
+def _search(setup, targets, grid, probability, executor, progress) -> PlanResult:
     import time
 
     from corridor.analysis.plan import search_levels
 
     t0 = time.perf_counter()
-    check_setup(setup, grid)
-    ev = Evaluator(setup, targets, workers, progress)
+    ev = Evaluator(setup, targets, executor, progress)
     same_as_reference = setup.op == "add" and grid[0] == 0
     if not same_as_reference:
         ev([None, grid[0], grid[-1]])  # the reference runs with the first round

@@ -1,7 +1,7 @@
 """Global sensitivity analysis with SALib: Morris screening and Sobol indices.
 
 **The factors.** Each factor is a number in [0, 1]: the quantile ``u`` at which an assumption is
-sampled (``corridor.analysis.sampling``: the split-uniform around the stated value on its range).
+sampled (``corridor.parameters.sampling``: the split-uniform around the stated value on its range).
 Working on quantiles puts every assumption, a share or a number of days, on one scale and
 measures each over the range its file states, with the distribution Monte Carlo draws use.
 

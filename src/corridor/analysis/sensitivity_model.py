@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridor.analysis import drawmap
+from corridor import worker
 from corridor.analysis.targets import WHOLE_WINDOW, check_series
 
 SCENARIO_PREFIX = "scenario:"
@@ -91,7 +91,7 @@ def factors(sim, pattern: str | None = None) -> list[Factor]:
 
 def row_parameters(sim, u: dict[str, float]):
     """The parameters of one row: each factor's assumption sampled at its quantile ``u``."""
-    from corridor.analysis.sampling import sample_parameter
+    from corridor.parameters.sampling import sample_parameter
     from corridor.parameters.tree import ParameterSet
 
     base = ParameterSet(
@@ -117,7 +117,7 @@ def _statistic(sim, result, metric: str, statistic: str) -> float:
 def _run_row(row: _Row) -> float:
     """One row: the simulation with the row's assumptions (top-level: picklable)."""
     s = row.setup
-    sim = drawmap.memo(("sensitivity", s), s.simulation)
+    sim = worker.memo(("sensitivity", s), s.simulation)
     params = row_parameters(sim, dict(zip(row.names, row.u, strict=True)))
     return _statistic(sim, sim.run_draw(STREAM_DRAW, params=params), s.metric, s.statistic)
 
@@ -134,12 +134,12 @@ def check_setup(setup: SensitivitySetup):
 
 
 class SimulationModel:
-    """``model(X) -> Y``: every factor row run on the executor (draws in parallel)."""
+    """``model(X) -> Y``: every factor row run on ``executor`` (``corridor.executor``)."""
 
-    def __init__(self, setup: SensitivitySetup, names: list[str], workers=None, progress=None):
+    def __init__(self, setup: SensitivitySetup, names: list[str], executor, progress=None):
         self.setup, self.names = setup, tuple(names)
-        self.workers, self.progress = workers, progress
+        self.executor, self.progress = executor, progress
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         rows = [_Row(self.setup, self.names, tuple(float(x) for x in r)) for r in X]
-        return np.array(drawmap.map_items(_run_row, rows, self.workers, self.progress))
+        return np.array(self.executor.map(_run_row, rows, self.progress))

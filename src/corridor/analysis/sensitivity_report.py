@@ -80,7 +80,7 @@ def write_sensitivity(s: Sensitivity, factors, setup, out: Path, overwrite: bool
         "runs": len(s.Y),
         "factors": len(s.names),
         "factor_scale": "each factor is the quantile u in [0, 1] at which its assumption is "
-        "sampled (corridor.analysis.sampling); every run uses the random streams of draw 0",
+        "sampled (corridor.parameters.sampling); every run uses the random streams of draw 0",
         "confidence": CONFIDENCE,
         "top_drivers": t.head(TOP)[["parameter", s.ranking, "provenance"]].to_dict("records"),
         "provenance_rule": "calibrated: the file records facts the value was fitted or chosen "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +23,7 @@ def configs(draw):
     return dict(
         ref_t=ref,
         transport=rng.uniform(0, 1.5, n),
-        los_z=rng.standard_normal(n),
+        work=rng.lognormal(-0.5, 1.0, n),
         cat=rng.integers(0, 4, n).astype(np.int8),
         t_age_out=ref + rng.uniform(-1, 200, n),
         cap_std=cap,
@@ -29,8 +31,11 @@ def configs(draw):
         open_thr=np.full(n_days, draw(st.floats(0.0, 1.0))),
         close_thr=np.full(n_days, draw(st.floats(0.0, 1.0))),
         lead_days=np.full(n_days, float(draw(st.integers(0, 10)))),
-        log_mu=np.full((n_days, 4), np.log(draw(st.floats(0.5, 30.0)))),
-        sigma=np.full((n_days, 4), draw(st.floats(0.0, 1.5))),
+        pace=1.0 / rng.uniform(0.5, 30.0, (n_days, 4)),
+        transfer_cap=rng.integers(0, draw(st.integers(1, 40)), n_days).astype(float),
+        release_floor=np.full(n_days, float(draw(st.integers(0, 10)))),
+        release_growth=np.full(n_days, draw(st.floats(0.0, 0.5))),
+        release_window=np.full(n_days, float(draw(st.integers(0, 7)))),
     )
 
 
@@ -75,6 +80,25 @@ def test_kernel_invariants(cfg):
         for i in np.flatnonzero(sel)[::7]:
             t = r.assign[i]
             assert in_use_at(r.assign[sel], r.exit[sel], t) <= limit[min(int(t), len(limit) - 1)]
+    # transfers: no more children leave CBP on a day than the day's transfer capacity
+    n_days = len(cap)
+    day_of = np.minimum(r.assign[placed].astype(np.int64), n_days - 1)
+    moved = np.bincount(day_of, minlength=n_days)
+    assert (moved <= np.floor(cfg["transfer_cap"])).all()
+    np.testing.assert_array_equal(moved, r.transfers)
+    # releases (not transfers to ICE): never before the hazard made the child ready, never more
+    # on a day than the case-management limit, and the limit follows its rule
+    rel = placed & ~r.aged_out & (r.exit < n_days)
+    assert (r.exit[rel] >= r.ready[rel] - 1e-9).all()
+    late = rel & (r.exit > r.ready + 1e-9)
+    assert np.all(r.exit[late] == np.floor(r.exit[late])), "a held release happens at a day start"
+    per_day = np.bincount(r.exit[rel].astype(np.int64), minlength=n_days)
+    assert (per_day <= r.release_capacity + 1e-9).all()
+    w, g, floor = cfg["release_window"], cfg["release_growth"], cfg["release_floor"]
+    for d in range(n_days):
+        past = per_day[max(0, d - int(w[d])) : d]
+        expect = max(floor[d], (1 + g[d]) * (past.max() if len(past) else 0))
+        assert r.release_capacity[d] == math.floor(expect)
     # daily stocks are non-negative and match the records at the end of each day
     assert (r.standard_in_use >= 0).all() and (r.influx_in_use >= 0).all()
     for d in range(0, len(cap), 5):
@@ -92,6 +116,6 @@ def test_unlimited_beds_place_everyone_at_referral(n, seed):
     r = place(
         ref, np.zeros(n), rng.standard_normal(n), np.zeros(n, dtype=np.int8), np.full(n, np.inf),
         np.full(days, 10_000.0), np.zeros(days), np.ones(days), np.zeros(days), np.ones(days),
-        np.zeros((days, 4)), np.ones((days, 4)),
+        np.ones((days, 4)),
     )  # fmt: skip
     np.testing.assert_array_equal(r.assign, ref)

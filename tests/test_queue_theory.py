@@ -21,17 +21,17 @@ def erlang_c(c: int, lam: float, mu: float) -> tuple[float, float]:
 
 def mmc(c: int, lam: float, mean_service: float, n: int, seed: int):
     """Run the kernel as a plain M/M/c queue: Poisson referrals, exponential stays, no influx,
-    no transport, nobody ages out. Exponential stays come through the lognormal form with
-    log_mu = 0, sigma = 1 and z = log(Exp)."""
+    no transport, nobody ages out, no transfer or case-management limit. Exponential stays are
+    a constant release hazard: unit-mean exponential work at the pace 1 / mean."""
     rng = np.random.default_rng(seed)
     ref = np.cumsum(rng.exponential(1.0 / lam, n))
     n_days = int(ref[-1]) + 1_000  # room to place everyone still waiting at the last referral
-    z = np.log(rng.exponential(mean_service, n))
+    work = rng.exponential(1.0, n)
     ones = np.ones(n_days)
     r = place(
-        ref, np.zeros(n), z, np.zeros(n, dtype=np.int8), np.full(n, np.inf),
+        ref, np.zeros(n), work, np.zeros(n, dtype=np.int8), np.full(n, np.inf),
         cap_std=ones * c, influx_avail=ones * 0, open_thr=ones, close_thr=ones * 0,
-        lead_days=ones, log_mu=np.zeros((n_days, 4)), sigma=np.ones((n_days, 4)),
+        lead_days=ones, pace=np.full((n_days, 4), 1.0 / mean_service),
     )  # fmt: skip
     return ref, r
 

@@ -48,15 +48,18 @@ class Inputs:
     t_referral: np.ndarray  # inf if not referred
     cat: np.ndarray  # sponsor category 0-3
     transport: np.ndarray  # bed assignment to arrival in care, days
-    los_z: np.ndarray  # standard normal of the lognormal length of care
+    work: np.ndarray  # progress through the case the child needs before release (unit-mean)
     t_age_out: np.ndarray  # 18th birthday
     cap_std: np.ndarray  # funded standard beds
     influx_avail: np.ndarray  # influx beds under contract
     open_thr: np.ndarray  # standard occupancy that triggers an influx opening
     close_thr: np.ndarray  # total occupancy below which influx beds stop taking children
     lead_days: np.ndarray  # days from the opening decision to the beds taking children
-    log_mu: np.ndarray  # [day, category]
-    sigma: np.ndarray  # [day, category]
+    pace: np.ndarray  # [day, category]: progress per day in care (1 / the regime's mean stay)
+    transfer_cap: np.ndarray  # children moved from CBP to a bed per day
+    release_floor: np.ndarray  # case-management limit: releases a day always possible
+    release_growth: np.ndarray  # ... and the largest growth over the recent maximum
+    release_window: np.ndarray  # ... looking back this many days
 
     @property
     def n_days(self) -> int:
@@ -70,13 +73,13 @@ class Inputs:
         """The arguments of corridor's ``placement.place`` (children in referral order), for
         running corridor's kernel on exactly these inputs (tests and benchmark)."""
         order = referral_order(self.t_referral)
-        args = {k: getattr(self, k)[order] for k in ("transport", "los_z", "cat", "t_age_out")}
-        daily = ("cap_std", "influx_avail", "open_thr", "close_thr", "lead_days", "log_mu", "sigma")
-        return dict(ref_t=self.t_referral[order], **args, **{k: getattr(self, k) for k in daily})
+        args = {k: getattr(self, k)[order] for k in ("transport", "work", "cat", "t_age_out")}
+        return dict(ref_t=self.t_referral[order], **args, **{k: getattr(self, k) for k in DAILY})
 
 
 _names = [f.name for f in fields(Inputs)]
 PER_CHILD = tuple(_names[: _names.index("cap_std")])  # fields are declared per-child first
+DAILY = tuple(_names[_names.index("cap_std") :])
 
 
 def referral_order(t_referral: np.ndarray) -> np.ndarray:
@@ -91,7 +94,7 @@ class Outputs:
 
     assign: np.ndarray
     start: np.ndarray
-    exit: np.ndarray
+    exit: np.ndarray  # inf if still in care at the end of the simulated days
     bed: np.ndarray
     aged_out: np.ndarray
     left_cbp: np.ndarray  # return, expulsion, or arrival in care
@@ -107,7 +110,7 @@ class _Stop(Exception):
 def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
     """The inputs of one draw of ``sim``, drawn exactly as ``Simulation.run_draw`` draws them:
     arrivals, then the stages of corridor's pipeline in order, until the shelter stage (having
-    drawn sponsor categories, transport, los_z and age-out times) calls the kernel. The
+    drawn sponsor categories, transport, work and age-out times) calls the kernel. The
     arguments of that call are captured and the call never happens."""
     clock, params = sim.clock, sim.params
     streams = Streams(sim.seed, draw)
@@ -145,10 +148,10 @@ def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
         returned=c.returned, expelled=c.expelled,
         delay=np.where(quick, c.t_leave_cbp, c.t_referral) - c.t_arrival,
         t_referral=c.t_referral, cat=per_child("cat", -1, np.int64),
-        transport=per_child("transport", np.nan), los_z=per_child("los_z", np.nan),
+        transport=per_child("transport", np.nan), work=per_child("work", np.nan),
         t_age_out=per_child("t_age_out", np.nan),
-        **{k: np.asarray(got[k], float) for k in
-           ("cap_std", "influx_avail", "open_thr", "close_thr", "lead_days", "log_mu", "sigma")},
+        **{k: np.broadcast_to(np.asarray(got[k], float), np.shape(got["cap_std"]))
+           if k != "pace" else np.asarray(got[k], float) for k in DAILY},
     )  # fmt: skip
 
 
@@ -163,31 +166,45 @@ class _Tick(Event):
         env.schedule(self, URGENT, delay)
 
 
+def _pace_changes(pace: np.ndarray) -> list[list[int]]:
+    """For each category, the days on which its release pace differs from the day before."""
+    return [
+        [d for d in range(1, len(pace)) if pace[d, c] != pace[d - 1, c]]
+        for c in range(pace.shape[1])
+    ]
+
+
 def run_reference(x: Inputs) -> Outputs:
     """Simulate every child of ``x`` from apprehension; events from the last midnight on are
-    left out, as in corridor (exit times are known, and reported, once a bed is assigned)."""
+    left out (a child still in care then has exit inf)."""
     env = simpy.Environment()
     n, n_days = len(x.t_arrival), x.n_days
     # beds are whole: funded and contracted beds are floored, the lead time rounded
     cap_d = np.floor(x.cap_std).astype(int).tolist()
     influx_d = np.floor(x.influx_avail).astype(int).tolist()
     lead_d = np.round(x.lead_days).astype(int).tolist()
+    changes = _pace_changes(x.pace)
     out = Outputs(
         *(np.full(n, np.inf) for _ in range(3)), np.full(n, -1, np.int8), np.zeros(n, bool),
         np.full(n, np.inf), *(np.zeros(n_days, np.int64) for _ in range(3)),
     )  # fmt: skip
     waiting: deque = deque()  # (child, event) in order of referral: first in, first out
-    s = dict(cap=0, used_std=0, used_inf=0, open_inf=0, opening_day=None)
+    held: deque = deque()  # (child, event): ready for release, waiting for a case manager
+    s = dict(cap=0, used_std=0, used_inf=0, open_inf=0, opening_day=None, moved=0, limit=0.0)
+    released = [0] * n_days  # releases to sponsors per day
 
     def assign_beds():
         # standard beds first, then influx beds that are taking children; a bed is used from
-        # assignment (reserved during transport) until the child leaves care
+        # assignment (reserved during transport) until the child leaves care; at most the
+        # day's transfer capacity leaves CBP
         while waiting:
             i, ev = waiting[0]
             if x.t_age_out[i] <= env.now:  # turned 18 while waiting: to ICE, no bed
                 waiting.popleft()
                 ev.succeed(None)
                 continue
+            if s["moved"] >= x.transfer_cap[min(int(env.now), n_days - 1)]:
+                return
             if s["used_std"] < s["cap"]:
                 kind, key = STANDARD, "used_std"
             elif s["used_inf"] < s["open_inf"]:
@@ -195,8 +212,32 @@ def run_reference(x: Inputs) -> Outputs:
             else:
                 return
             s[key] += 1
+            s["moved"] += 1
             i, ev = waiting.popleft()
             ev.succeed(kind)
+
+    def leave(i, kind):
+        out.exit[i] = env.now
+        s["used_std" if kind == STANDARD else "used_inf"] -= 1
+
+    def in_care(i):
+        """Progress through the case at each day's pace until the work is done (ready) or the
+        child turns 18; the pace changes only on the days in ``changes``."""
+        c, left = x.cat[i], x.work[i]
+        while True:
+            day = min(int(env.now), n_days - 1)
+            rate = x.pace[day, c]
+            later = [d for d in changes[c] if d > env.now]
+            segment_end = later[0] if later else math.inf
+            done_at = env.now + left / rate
+            if x.t_age_out[i] <= min(done_at, segment_end):
+                yield env.timeout(x.t_age_out[i] - env.now)
+                return False  # turned 18 first
+            if done_at <= segment_end:
+                yield env.timeout(done_at - env.now)
+                return True
+            left -= (segment_end - env.now) * rate
+            yield env.timeout(segment_end - env.now)
 
     def child(i):
         yield env.timeout(x.delay[i])  # border processing
@@ -211,18 +252,30 @@ def run_reference(x: Inputs) -> Outputs:
             out.aged_out[i] = True
             return
         out.assign[i], out.bed[i] = env.now, kind
-        start = env.now + x.transport[i]
-        # length of care with the parameters of the day care starts (last day beyond the end)
-        day, c = min(int(start), n_days - 1), x.cat[i]
-        end = start + math.exp(x.log_mu[day, c] + x.sigma[day, c] * x.los_z[i])
-        if x.t_age_out[i] <= end:  # turns 18 first: care ends then (not before it starts)
-            end = max(x.t_age_out[i], start)
-            out.aged_out[i] = True
-        out.start[i] = out.left_cbp[i] = start
-        out.exit[i] = end
+        out.start[i] = out.left_cbp[i] = env.now + x.transport[i]
         yield env.timeout(x.transport[i])
-        yield env.timeout(end - start)
-        s["used_std" if kind == STANDARD else "used_inf"] -= 1
+        if x.t_age_out[i] <= env.now:  # already 18 on arrival: care ends at once
+            out.aged_out[i] = True
+            leave(i, kind)
+            assign_beds()
+            return
+        ready = yield env.process(in_care(i))
+        if ready and released[int(env.now)] >= s["limit"]:
+            # no case manager free today: wait for a release at a day's start, or turn 18
+            released_ev = env.event()
+            held.append((i, released_ev))
+            birthday = x.t_age_out[i] - env.now
+            turns_18 = env.timeout(birthday) if birthday < math.inf else env.event()
+            yield released_ev | turns_18
+            if released_ev.triggered:
+                return  # the tick released it (and freed its bed)
+            ready = False
+            held.remove((i, released_ev))
+        if ready:
+            released[int(env.now)] += 1
+        else:
+            out.aged_out[i] = True
+        leave(i, kind)
         assign_beds()
 
     def source():
@@ -234,10 +287,23 @@ def run_reference(x: Inputs) -> Outputs:
         out.influx_open[d], out.influx_in_use[d] = s["open_inf"], s["used_inf"]
         out.standard_in_use[d] = s["used_std"]
 
+    def release_held(d):
+        w = int(round(x.release_window[d]))
+        recent = max(released[max(0, d - w) : d], default=0)
+        limit = max(x.release_floor[d], (1 + x.release_growth[d]) * recent)
+        s["limit"] = math.floor(limit) if limit < math.inf else limit  # whole releases
+        while held and released[d] < s["limit"]:
+            i, ev = held.popleft()
+            released[d] += 1
+            leave(i, out.bed[i])
+            ev.succeed()
+
     def tick():
         for d in range(n_days):
             if d > 0:
                 record(d - 1)
+            s["moved"] = 0
+            release_held(d)
             daily_decisions(d)
             assign_beds()  # new capacity takes waiting children at once
             yield _Tick(env, 1)

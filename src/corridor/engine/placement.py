@@ -1,10 +1,36 @@
-"""The shelter placement kernel: children referred by Border Patrol wait, first in first out, for
-a free bed; standard beds first, then influx beds, which open after a lead time when standard
-occupancy passes a threshold and stop taking children when occupancy falls.
+"""The shelter kernel: children referred by Border Patrol wait, first in first out, for a free bed
+and a transfer; in care, each is released when its release hazard says so and a case manager is
+free to release it.
 
-This is an exact continuous-time event simulation (referrals, bed releases, and a daily tick on
-which capacities change), compiled with numba: the per-child Python object is the slow path
-(see the benchmark in ``benchmarks/``), so state lives in arrays and heaps of floats.
+Beds. Standard beds first, then influx beds, which open after a lead time when standard
+occupancy passes a threshold (or children wait) and stop taking children when occupancy falls.
+
+Transfers. At most ``transfer_cap[d]`` children leave CBP for a bed on day ``d`` (transport and
+intake capacity, binding in surges): the others keep waiting, first in first out, to the next day.
+
+Release as a hazard on every child in care. A child's release hazard at time ``t`` depends on
+its progress ``theta`` through the case (time in care measured in the release pace of each day
+it spent in care) and on the calendar regime in force at ``t``::
+
+    d theta / dt = pace[c, day(t)]          (pace = 1 / mean length of care of the regime)
+    h(t)          = pace[c, day(t)] * h_W(theta)
+
+where ``h_W`` is the hazard of the child's unit-mean stay distribution (its shape). With one
+regime the stay is that distribution scaled to the regime's mean; a dated change of pace changes
+the release rate of every child already in care at once. Common random numbers: each child has
+one number ``work`` = the progress at which its cumulative hazard exceeds ``-log(u)``, for its
+one uniform ``u`` (drawn by the shelter stage); the child is ready for release when ``theta``
+reaches ``work``. As the daily paces are known in advance, the ready time is found exactly when
+care starts, by a binary search on the cumulative pace.
+
+Case-management throughput. Releases of day ``d`` (to sponsors; a transfer to ICE at 18 needs no
+release) are at most ``K[d]``, the whole part of ``max(floor[d], (1 + growth[d]) * the most
+released on one of the last window days)``: releases per day cannot grow faster than case managers can be added. A child
+ready when the day's releases are used up waits (in care, in its bed), first ready first
+released, to the next day's start.
+
+This is an exact continuous-time event simulation (referrals, ready times, and a daily tick on
+which capacities change), compiled with numba: state lives in arrays and heaps of floats.
 """
 
 from __future__ import annotations
@@ -17,6 +43,7 @@ import numba
 import numpy as np
 
 STANDARD, INFLUX = 0, 1
+MAX_WINDOW = 64  # the longest case-management look-back the kernel keeps (days)
 
 
 @dataclass
@@ -26,29 +53,58 @@ class PlacementResult:
     exit: np.ndarray  # time the child leaves ORR care
     bed: np.ndarray  # 0 standard, 1 influx
     aged_out: np.ndarray  # turned 18 in care, or waiting in CBP (start is inf): transfer to ICE
+    ready: np.ndarray  # time the release hazard made the child ready (exit later if CM-limited)
     influx_open: np.ndarray  # influx beds taking children, end of each day
     influx_in_use: np.ndarray  # influx beds occupied (or reserved), end of each day
     standard_in_use: np.ndarray  # standard beds occupied (or reserved), end of each day
+    release_capacity: np.ndarray  # case-management release limit of each day (children)
+    transfers: np.ndarray  # children leaving CBP for a bed each day
+
+
+@numba.njit(cache=True)
+def ready_time(s, work, c, pace, cum, n_days):
+    """The time at which a child whose care starts at ``s`` has made ``work`` progress:
+    ``cum[c, d]`` is the progress of a clock started at day 0, at the start of day ``d``; after
+    the last day the last day's pace continues."""
+    d0 = min(int(s), n_days - 1)
+    target = cum[c, d0] + (s - d0) * pace[c, d0] + work
+    lo, hi = d0, n_days - 1  # the last day d in [d0, n_days - 1] with cum[c, d] <= target
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if cum[c, mid] <= target:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + (target - cum[c, lo]) / pace[c, lo]
 
 
 @numba.njit(cache=True)
 def _place(
-    ref_t, transport, los_z, cat, t_age_out,
-    cap_std, influx_avail, open_thr, close_thr, lead_days, log_mu, sigma,
+    ref_t, transport, work, cat, t_age_out,
+    cap_std, influx_avail, open_thr, close_thr, lead_days,
+    pace, cum, transfer_cap, release_floor, release_growth, release_window,
 ):  # fmt: skip
     n = ref_t.shape[0]
     n_days = cap_std.shape[0]
     assign = np.full(n, np.inf)
     start = np.full(n, np.inf)
     exit_t = np.full(n, np.inf)
+    ready = np.full(n, np.inf)
     bed = np.full(n, -1, dtype=np.int8)
     aged = np.zeros(n, dtype=np.bool_)
     influx_open_d = np.zeros(n_days, dtype=np.int64)
     influx_use_d = np.zeros(n_days, dtype=np.int64)
     std_use_d = np.zeros(n_days, dtype=np.int64)
+    cap_rel_d = np.zeros(n_days)
+    moved_d = np.zeros(n_days, dtype=np.int64)
+    released_d = np.zeros(n_days, dtype=np.int64)
 
-    heap_std = [np.inf]  # release times of occupied beds; the sentinel keeps numba's types simple
-    heap_inf = [np.inf]
+    # (time ready or aging out, child) of children in care; the sentinel keeps numba's types
+    events = [(np.inf, -1)]
+    backlog = np.empty(n, dtype=np.int64)  # ready children waiting for a case manager (FIFO)
+    held = np.zeros(n, dtype=np.bool_)  # in the backlog, still in care
+    b_head = 0
+    b_tail = 0
     used_std = 0
     used_inf = 0
     open_inf = 0  # influx beds accepting children now
@@ -57,6 +113,31 @@ def _place(
     head = 0  # first child still waiting (queue is [head, ptr))
 
     for d in range(n_days):
+        t = float(d)
+        end = d + 1.0
+        # the day's release limit, from the releases of the last window days
+        best = 0
+        for k in range(max(0, d - release_window[d]), d):
+            best = max(best, released_d[k])
+        limit = np.floor(max(release_floor[d], (1.0 + release_growth[d]) * best))
+        cap_rel_d[d] = limit
+        # children made ready earlier and still waiting for a case manager go first
+        while b_head < b_tail:
+            i = backlog[b_head]
+            if held[i]:
+                if released_d[d] >= limit:
+                    break
+                released_d[d] += 1
+                held[i] = False
+            else:  # turned 18 while waiting: already gone to ICE
+                b_head += 1
+                continue
+            b_head += 1
+            exit_t[i] = t
+            if bed[i] == STANDARD:
+                used_std -= 1
+            else:
+                used_inf -= 1
         cap = cap_std[d]
         # daily decisions, on the state at the start of the day
         if influx_avail[d] <= 0:
@@ -74,16 +155,16 @@ def _place(
                 total = used_std + used_inf
                 if head == ptr and total < close_thr[d] * (cap + open_inf):
                     open_inf = 0  # stop admitting; occupied influx beds close as children leave
-        t = float(d)
-        end = d + 1.0
         while True:
-            # admit as many waiting children as free beds allow, at time t
+            # admit as many waiting children as free beds and the day's transfers allow, at t
             while head < ptr:
                 if t_age_out[head] <= t:
                     # turned 18 while waiting in CBP: goes to ICE from there, takes no bed
                     aged[head] = True
                     head += 1
                     continue
+                if moved_d[d] >= transfer_cap[d]:
+                    break
                 if used_std < cap:
                     b = STANDARD
                 elif used_inf < open_inf:
@@ -92,27 +173,24 @@ def _place(
                     break
                 i = head
                 head += 1
+                moved_d[d] += 1
                 s = t + transport[i]
-                day = min(int(s), n_days - 1)
-                c = cat[i]
-                los = math.exp(log_mu[day, c] + sigma[day, c] * los_z[i])
-                e = s + los
+                e = ready_time(s, work[i], cat[i], pace, cum, n_days)
+                ready[i] = e
                 if t_age_out[i] <= e:
                     e = max(t_age_out[i], s)
                     aged[i] = True
                 assign[i] = t
                 start[i] = s
-                exit_t[i] = e
                 bed[i] = b
                 if b == STANDARD:
                     used_std += 1
-                    heapq.heappush(heap_std, e)
                 else:
                     used_inf += 1
-                    heapq.heappush(heap_inf, e)
-            # next event: a referral or a bed release, whichever is first, within this day
+                heapq.heappush(events, (e, i))
+            # next event: a referral or a child ready to leave, whichever is first, in this day
             t_ref = ref_t[ptr] if ptr < n else np.inf
-            t_rel = min(heap_std[0], heap_inf[0])
+            t_rel = events[0][0]
             if t_ref <= t_rel:
                 if t_ref >= end:
                     break
@@ -122,22 +200,61 @@ def _place(
                 if t_rel >= end:
                     break
                 t = max(t, t_rel)
-                if heap_std[0] <= heap_inf[0]:
-                    heapq.heappop(heap_std)
+                i = heapq.heappop(events)[1]
+                if exit_t[i] < np.inf:
+                    continue  # the 18th birthday of a child released from the backlog
+                if held[i]:  # turned 18 while waiting for a case manager: to ICE now
+                    held[i] = False
+                    aged[i] = True
+                elif not aged[i]:
+                    if released_d[d] >= limit:
+                        # no case manager free today: waits, first ready first released
+                        backlog[b_tail] = i
+                        b_tail += 1
+                        held[i] = True
+                        if t_age_out[i] < np.inf:
+                            heapq.heappush(events, (t_age_out[i], i))
+                        continue
+                    released_d[d] += 1
+                exit_t[i] = t
+                if bed[i] == STANDARD:
                     used_std -= 1
                 else:
-                    heapq.heappop(heap_inf)
                     used_inf -= 1
         influx_open_d[d] = open_inf
         influx_use_d[d] = used_inf
         std_use_d[d] = used_std
-    return assign, start, exit_t, bed, aged, influx_open_d, influx_use_d, std_use_d
+    # children still in the heap or the backlog leave after the last day: their exit is the time
+    # the hazard made them ready (or the 18th birthday), or the next day's start if they waited
+    for k in range(len(events)):
+        e, i = events[k]
+        if i >= 0 and not held[i] and exit_t[i] == np.inf:
+            exit_t[i] = e
+    for k in range(b_head, b_tail):
+        if held[backlog[k]]:
+            exit_t[backlog[k]] = float(n_days)
+    return (assign, start, exit_t, bed, aged, ready, influx_open_d, influx_use_d, std_use_d,
+            cap_rel_d, moved_d)  # fmt: skip
+
+
+def cumulative_pace(pace: np.ndarray) -> np.ndarray:
+    """``cum[c, d]``: progress at the start of day ``d`` of a clock started at day 0 (``pace`` is
+    [category, day], progress per day)."""
+    cum = np.zeros((pace.shape[0], pace.shape[1] + 1))
+    np.cumsum(pace, axis=1, out=cum[:, 1:])
+    return cum
+
+
+def _daily(x, n_days: int, fill: float) -> np.ndarray:
+    if x is None:
+        return np.full(n_days, fill)
+    return np.broadcast_to(np.asarray(x, dtype=np.float64), (n_days,))
 
 
 def place(
     ref_t: np.ndarray,
     transport: np.ndarray,
-    los_z: np.ndarray,
+    work: np.ndarray,
     cat: np.ndarray,
     t_age_out: np.ndarray,
     cap_std: np.ndarray,
@@ -145,22 +262,35 @@ def place(
     open_thr: np.ndarray,
     close_thr: np.ndarray,
     lead_days: np.ndarray,
-    log_mu: np.ndarray,
-    sigma: np.ndarray,
+    pace: np.ndarray,
+    transfer_cap: np.ndarray | float | None = None,
+    release_floor: np.ndarray | float | None = None,
+    release_growth: np.ndarray | float | None = None,
+    release_window: np.ndarray | float | None = None,
 ) -> PlacementResult:
-    """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO.
+    """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO, and
+    release them by their hazard (see the module's docstring).
 
-    Length of care is lognormal: ``exp(log_mu[day, cat] + sigma[day, cat] * los_z)``, with the
-    parameters of the day care starts; care ends earlier at ``t_age_out`` (the 18th birthday). A
-    child who turns 18 while still waiting gets no bed (``aged_out`` with ``start`` = inf).
-    Daily arrays (``cap_std``, ``influx_avail``, thresholds, ``lead_days``) cover every day.
+    ``work``: each child's unit-free progress to release (its stay in a regime of mean 1);
+    ``pace[day, category]``: the release pace (1 / mean days) of each day's regime;
+    ``transfer_cap``: children moved from CBP per day (None: no limit); ``release_floor``,
+    ``release_growth``, ``release_window``: the case-management limit (None: no limit). Care
+    ends earlier at ``t_age_out`` (the 18th birthday); a child who turns 18 while still waiting
+    gets no bed (``aged_out`` with ``start`` = inf). Daily arrays cover every day.
     """
     if len(ref_t) > 1 and np.any(np.diff(ref_t) < 0):
         raise ValueError("referral times must be sorted (the queue is first in, first out)")
+    n_days = len(cap_std)
+    pace_c = np.ascontiguousarray(np.asarray(pace, dtype=np.float64).T)
+    if not np.all(np.isfinite(pace_c) & (pace_c > 0)):
+        raise ValueError("release pace must be positive and finite on every day")
+    window = np.round(_daily(release_window, n_days, 0.0)).astype(np.int64)
+    if np.any(window < 0) or np.any(window > MAX_WINDOW):
+        raise ValueError(f"release window must be 0..{MAX_WINDOW} days")
     out = _place(
         np.ascontiguousarray(ref_t, dtype=np.float64),
         np.ascontiguousarray(transport, dtype=np.float64),
-        np.ascontiguousarray(los_z, dtype=np.float64),
+        np.ascontiguousarray(work, dtype=np.float64),
         np.ascontiguousarray(cat, dtype=np.int64),
         np.ascontiguousarray(t_age_out, dtype=np.float64),
         np.ascontiguousarray(np.floor(cap_std), dtype=np.int64),
@@ -168,7 +298,11 @@ def place(
         np.ascontiguousarray(open_thr, dtype=np.float64),
         np.ascontiguousarray(close_thr, dtype=np.float64),
         np.ascontiguousarray(np.round(lead_days), dtype=np.int64),
-        np.ascontiguousarray(log_mu, dtype=np.float64),
-        np.ascontiguousarray(sigma, dtype=np.float64),
+        pace_c,
+        cumulative_pace(pace_c),
+        np.ascontiguousarray(np.floor(_daily(transfer_cap, n_days, np.inf))),
+        np.ascontiguousarray(_daily(release_floor, n_days, np.inf)),
+        np.ascontiguousarray(_daily(release_growth, n_days, 0.0)),
+        np.ascontiguousarray(window),
     )
     return PlacementResult(*out)

@@ -20,6 +20,9 @@ A parameter file looks like::
 A fact named in ``calibrated_to`` is labelled ``calibration target`` by the backtest, never
 ``independent``: the model was built to meet it, so meeting it tests nothing.
 
+A delay (unit day, hour or year) also names its distribution: ``shape: uniform`` (on [0, 2 x
+mean]), ``exponential``, ``lognormal`` or ``fixed``; its dated values are the mean.
+
 A value is a number or a mapping of group -> number (by country, sponsor category, ...). A
 regime change is a new dated value, never an ``if`` in the model code.
 """
@@ -29,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from corridor.engine.delays import SHAPES as DELAY_SHAPES
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Number = float
@@ -43,6 +47,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "bed": (0.0, float("inf")),
     "child": (0.0, float("inf")),
     "child/day": (0.0, float("inf")),
+    "share/day": (0.0, 1.0),  # a growth rate per day (e.g. of release capacity)
     "child/year": (0.0, float("inf")),
     "judge": (0.0, float("inf")),
     "attorney": (0.0, float("inf")),
@@ -134,6 +139,8 @@ class ParameterFile(BaseModel):
     assumption: Assumption | None = None
     bounds: tuple[float, float] | None = None  # narrows the unit's range where the model needs it
     calibrated_to: list[CalibratedTo] = Field(default_factory=list)
+    # a delay's distribution family (corridor.engine.delays.SHAPES), its dated values the mean
+    shape: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ParameterFile:
@@ -141,6 +148,11 @@ class ParameterFile(BaseModel):
             raise ValueError(f"unit '{self.unit}' is not one of {sorted(UNIT_BOUNDS)}")
         if not self.values:
             raise ValueError("values: at least one dated value is needed")
+        if self.shape is not None:
+            if self.shape not in DELAY_SHAPES:
+                raise ValueError(f"shape: '{self.shape}' is not one of {', '.join(DELAY_SHAPES)}")
+            if self.unit not in ("day", "hour", "year"):
+                raise ValueError(f"shape: only a delay (unit day, hour or year) has one, not '{self.unit}'")
         if not self.sources and self.assumption is None:
             raise ValueError("sources: a parameter needs sources or an 'assumption' with a range")
         shapes = {_shape(v) for v in self.values.values()}

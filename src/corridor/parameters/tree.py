@@ -92,6 +92,13 @@ class Parameter:
         return self.spec.unit
 
     @property
+    def shape(self) -> str:
+        """The distribution family of a delay (``shape`` in its file)."""
+        if self.spec.shape is None:
+            raise CorridorError(self.file, "shape: missing (a delay names its distribution)")
+        return self.spec.shape
+
+    @property
     def dates(self) -> list[dt.date]:
         return sorted(self.spec.values)
 

@@ -7,8 +7,8 @@
 * Everyone else is referred to ORR after a processing delay and waits in CBP until a bed is
   assigned (the shelter stage) and the transport arrives.
 
-Delays are uniform on [0, 2 x mean]: bounded, as the legal deadlines are, with the sourced or
-assumed mean.
+Delays are drawn by ``stages/delay.py`` from the family their parameter file names (uniform on
+[0, 2 x mean] for these: bounded, as the legal deadlines are) and the sourced or assumed mean.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from corridor.engine.clock import Clock
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
+from corridor.stages import delay
 from corridor.stages.children import COUNTRIES
 from corridor.stages.context import RunContext
 
@@ -26,10 +27,6 @@ def by_country_daily(params: ParameterSet, path: str, clock: Clock) -> np.ndarra
     """A per-country dated parameter as an array [country, day]."""
     p = params[path]
     return np.stack([p.daily(clock.origin, clock.n_days, c) for c in COUNTRIES])
-
-
-def _bounded_delay(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
-    return rng.random(len(mean)) * 2.0 * mean
 
 
 def run(ctx: RunContext) -> None:
@@ -43,13 +40,13 @@ def run(ctx: RunContext) -> None:
     expel_share = by_country_daily(params, "border.expulsion_share", clock)[cty, day]
     children.expelled = ~children.returned & (streams["border.expulsion"].random(n) < expel_share)
 
-    screening = params["border.screening_days"].daily(clock.origin, clock.n_days)[day]
     quick = children.returned | children.expelled
-    leave = children.t_arrival + _bounded_delay(streams["border.screening_delay"], screening)
+    u = streams["border.screening_delay"].random(n)
+    leave = children.t_arrival + delay.draw(params, "border.screening_days", clock, u, day)
     children.t_leave_cbp = np.where(quick, leave, np.inf)
 
-    referral = params["border.referral_days"].daily(clock.origin, clock.n_days)[day]
-    t_ref = children.t_arrival + _bounded_delay(streams["border.referral_delay"], referral)
+    u = streams["border.referral_delay"].random(n)
+    t_ref = children.t_arrival + delay.draw(params, "border.referral_days", clock, u, day)
     children.t_referral = np.where(quick, np.inf, t_ref)
 
 

@@ -42,6 +42,7 @@ import numpy as np
 from corridor.engine.clock import Clock
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
+from corridor.stages import delay
 from corridor.stages.children import COUNTRIES, FATES, NEVER
 from corridor.stages.context import RunContext
 
@@ -51,6 +52,10 @@ REFUGEE, PAROLE, DENIED = 0, 1, 2
 
 def _daily(params: ParameterSet, name: str, clock: Clock, group: str | None = None) -> np.ndarray:
     return params[f"in_country.{name}"].daily(clock.origin, clock.n_days, group)
+
+
+def _delay(params, name, clock, u, day, group=None) -> np.ndarray:
+    return delay.draw(params, f"in_country.{name}", clock, u, day, group)
 
 
 def _by_country(params: ParameterSet, name: str, clock: Clock) -> np.ndarray:
@@ -135,7 +140,7 @@ def run(ctx: RunContext) -> None:
         _daily(params, "migrant_reach", clock)[d_dep] * _daily(params, "apply_share", clock)[d_dep]
     )
     candidate = (c.fate == 0) & eligible & applies & np.isfinite(c.t_depart)
-    t_want = c.t_depart - u_wait * 2.0 * _daily(params, "patience_days", clock)[d_dep]
+    t_want = c.t_depart - _delay(params, "patience_days", clock, u_wait, d_dep)
     opens = next_open[_day(t_want, clock)].astype(float)
     t_app = np.maximum(t_want, opens)
     migrant = candidate & (opens < n_days) & (t_app < c.t_depart)
@@ -160,7 +165,7 @@ def run(ctx: RunContext) -> None:
     # one queue: migrants first, then the others (stable order among equal ready times)
     app = np.concatenate([t_app[mi], o_app])
     pre = np.concatenate([u_pre[mi], o_pre])
-    ready = app + pre * 2.0 * _daily(params, "prescreen_days", clock)[_day(app, clock)]
+    ready = app + _delay(params, "prescreen_days", clock, pre, _day(app, clock))
     deadline = np.concatenate([c.t_depart[mi], np.full(m, np.inf)])
     order = np.argsort(ready, kind="stable")
     cum = np.cumsum(_daily(params, "interviews_per_day", clock))
@@ -172,7 +177,7 @@ def run(ctx: RunContext) -> None:
     t_iv = np.where(interviewed, np.maximum(iv_day + 0.5, ready), np.inf)
 
     dec = np.concatenate([u_dec[mi], o_dec])
-    t_dec = t_iv + dec * 2.0 * _daily(params, "decision_days", clock)[_day(t_iv, clock)]
+    t_dec = t_iv + _delay(params, "decision_days", clock, dec, _day(t_iv, clock))
     t_dec = np.where(t_dec < deadline, t_dec, np.inf)  # a migrant leaves before its decision
     decided = np.isfinite(t_dec) & (t_dec < n_days)
     d_dec = _day(t_dec, clock)
@@ -185,13 +190,13 @@ def run(ctx: RunContext) -> None:
         np.where((out < refugee + parole) & (parole_on[d_dec] > 0), PAROLE, DENIED),
     )  # fmt: skip
     approved = decided & (track != DENIED)
-    travel_mean = np.where(
-        track == PAROLE,
-        _daily(params, "travel_days", clock, "parole")[d_dec],
-        _daily(params, "travel_days", clock, "refugee")[d_dec],
-    )
     trav = np.concatenate([u_travel[mi], o_travel])
-    t_arr = np.where(approved, t_dec + trav * 2.0 * travel_mean, np.inf)
+    travel = np.where(
+        track == PAROLE,
+        _delay(params, "travel_days", clock, trav, d_dec, "parole"),
+        _delay(params, "travel_days", clock, trav, d_dec, "refugee"),
+    )
+    t_arr = np.where(approved, t_dec + travel, np.inf)
     # parole withdrawn between decision and arrival: the approval lapses
     closed_days = np.cumsum(parole_on <= 0)
     lapsed = approved & (track == PAROLE) & (closed_days[_day(t_arr, clock)] > closed_days[d_dec])

@@ -39,6 +39,7 @@ import numpy as np
 from corridor.engine.clock import Clock
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
+from corridor.stages import delay
 from corridor.stages.children import COUNTRIES, FATES, NEVER
 from corridor.stages.context import RunContext
 
@@ -97,9 +98,10 @@ def multipliers(ctx: RunContext) -> tuple[np.ndarray, np.ndarray]:
 def run(ctx: RunContext) -> None:
     c, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     n = c.n
-    journey = params["origin.levers.journey_days"].daily(clock.origin, clock.n_days)
     u_journey = streams["origin.journey"].random(n)
-    c.t_depart = c.t_expected - u_journey * 2.0 * journey[_day(c.t_expected, clock)]
+    day = _day(c.t_expected, clock)
+    journey = delay.draw(params, "origin.levers.journey_days", clock, u_journey, day)
+    c.t_depart = c.t_expected - journey
 
     u = streams["origin.levers"].random(n)
     m_o, m_x = multipliers(ctx)

@@ -1,26 +1,38 @@
-"""ORR shelter custody: placement when a bed is free, length of care, release or aging out.
+"""ORR shelter custody: placement when a bed is free, release by a hazard, or aging out.
 
 Referred children wait in CBP, first in first out, for a standard bed, or an influx bed when
-those are open (the placement kernel in ``engine/placement.py``). Each child's sponsor category
-(1 parent, 2 close relative, 3 other, 4 none: long-term foster care) is drawn at referral from the
-dated shares. Length of care is lognormal, with the mean of the regime in force on the day care
-starts: the dated mean for children released to sponsors, split across categories 1-3 by the
-category ratios, and the long-term foster care mean for category 4. Care ends at release to the
-sponsor, or at the 18th birthday (transfer to ICE).
+those are open, and for a transfer (at most ``border.transfer_capacity`` children a day); the
+kernel is ``engine/placement.py``. Each child's sponsor category (1 parent, 2 close relative,
+3 other, 4 none: long-term foster care) is drawn at referral from the dated shares.
+
+Release is a hazard on every child in care (see the kernel's docstring): the regime of the day
+sets the release pace of each category, ``1 / mean``, so a dated change reaches every child
+already in care at once; the shape of the length-of-care distribution (``shape`` and ``cv`` of
+``orr.length_of_care``) sets how the hazard varies with progress through the case. The dated
+mean ``orr.length_of_care.mean_days`` is the mean over ALL children (categories 1-4) of the
+stay a regime would give if it held: category 4 has its own mean
+(``orr.length_of_care.ltfc_mean_days``), and categories 1-3 share the rest in the ratios of
+``orr.length_of_care.category_ratio``, so nothing is counted twice. Releases per day are limited
+by case management (``orr.release.*``). Care ends at release to the sponsor, or at the 18th
+birthday (transfer to ICE).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from corridor.engine import delays
 from corridor.engine.clock import Clock
 from corridor.engine.placement import place
+from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
+from corridor.stages import delay
 from corridor.stages.children import SPONSOR_CATEGORIES
 from corridor.stages.context import RunContext
 
 DAYS_PER_YEAR = 365.25
+MEAN = "orr.length_of_care.mean_days"
 
 
 def _daily(params: ParameterSet, path: str, clock: Clock, group: str | None = None) -> np.ndarray:
@@ -35,8 +47,10 @@ def category_shares(params: ParameterSet, clock: Clock) -> np.ndarray:
     return s / s.sum(axis=0)
 
 
-def lognormal_by_category(params: ParameterSet, clock: Clock) -> tuple[np.ndarray, np.ndarray]:
-    """log-mean and log-sd of length of care, arrays [day, category]."""
+def category_means(params: ParameterSet, clock: Clock) -> np.ndarray:
+    """Mean length of care of each regime by category, [day, category]: category 4 its own
+    mean, categories 1-3 in the ratios given, so that the mean over all children entering on a
+    day (weighted by that day's category shares) is the dated mean."""
     shares = category_shares(params, clock)
     ratio = np.stack(
         [
@@ -44,19 +58,22 @@ def lognormal_by_category(params: ParameterSet, clock: Clock) -> tuple[np.ndarra
             for c in SPONSOR_CATEGORIES[:3]
         ]
     )
-    released_mean = _daily(params, "orr.length_of_care.mean_days", clock)
-    # scale the ratios so the mean over children released to sponsors (cat 1-3) is the dated mean
-    w = shares[:3] / shares[:3].sum(axis=0)
-    cat_mean = released_mean * ratio / (w * ratio).sum(axis=0)
+    mean_all = _daily(params, MEAN, clock)
     ltfc = _daily(params, "orr.length_of_care.ltfc_mean_days", clock)
-    mean = np.vstack([cat_mean, ltfc[None, :]]).T
-    cv = _daily(params, "orr.length_of_care.cv", clock)
-    sigma2 = np.log1p(cv**2)[:, None] * np.ones((1, 4))
-    return np.log(mean) - sigma2 / 2.0, np.sqrt(sigma2)
+    rest = mean_all - shares[3] * ltfc  # child-days left for categories 1-3
+    if np.any(rest <= 0):
+        d = int(np.argmax(rest <= 0))
+        raise CorridorError(
+            params[MEAN].file,
+            f"values: the mean over all children on {clock.date(d)} ({mean_all[d]:g} days) must "
+            f"exceed the category-4 share times its mean ({shares[3, d] * ltfc[d]:.3g} days)",
+        )
+    base = rest / (shares[:3] * ratio).sum(axis=0)
+    return np.vstack([base * ratio, ltfc[None, :]]).T
 
 
 def run(ctx: RunContext) -> None:
-    """Place every referred child; leaves the daily bed series for the metrics in ctx.state."""
+    """Place and release every referred child; leaves the daily bed series for the metrics."""
     children, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     referred = np.flatnonzero(np.isfinite(children.t_referral))
     order = referred[np.argsort(children.t_referral[referred], kind="stable")]
@@ -64,30 +81,35 @@ def run(ctx: RunContext) -> None:
 
     # each child's random numbers are drawn in apprehension order, so they do not depend on who
     # else was referred (common random numbers across scenarios and reporting windows)
-    def per_child(name: str, normal: bool = False) -> np.ndarray:
-        rng = streams[name]
-        u = rng.standard_normal(children.n) if normal else rng.random(children.n)
-        return u[order]
+    def per_child(name: str) -> np.ndarray:
+        return streams[name].random(children.n)[order]
 
     cum = np.cumsum(category_shares(params, clock), axis=0)
     u = per_child("orr.sponsor")
     cat = (u[None, :] >= cum[:, ref_day]).sum(axis=0).clip(0, 3).astype(np.int8)
 
-    transport = _daily(params, "border.transport_days", clock)[ref_day]
-    transport = per_child("border.transport_delay") * 2.0 * transport
-    los_z = per_child("orr.length_of_care", normal=True)
+    u = per_child("border.transport_delay")
+    transport = delay.draw(params, "border.transport_days", clock, u, ref_day)
+    # one uniform per child: it is released when its cumulative hazard exceeds -log(u), i.e.
+    # at the progress whose survival is u: the (1 - u)-quantile of the unit-mean stay
+    u = per_child("orr.length_of_care")
+    cv = _daily(params, "orr.length_of_care.cv", clock)[ref_day]
+    work = delays.quantile(params[MEAN].shape, 1.0 - u, cv)
     age_out_years = params["orr.aging_out_age"].daily(clock.origin, clock.n_days)[ref_day]
     t_age_out = children.t_arrival[order] + (age_out_years - children.age[order]) * DAYS_PER_YEAR
 
-    log_mu, sigma = lognormal_by_category(params, clock)
     r = place(
-        children.t_referral[order], transport, los_z, cat, t_age_out,
+        children.t_referral[order], transport, work, cat, t_age_out,
         cap_std=_daily(params, "orr.capacity.standard_beds", clock),
         influx_avail=_daily(params, "orr.influx.available_beds", clock),
         open_thr=_daily(params, "orr.influx.open_threshold", clock),
         close_thr=_daily(params, "orr.influx.close_threshold", clock),
         lead_days=_daily(params, "orr.influx.lead_days", clock),
-        log_mu=log_mu, sigma=sigma,
+        pace=1.0 / category_means(params, clock),
+        transfer_cap=_daily(params, "border.transfer_capacity", clock),
+        release_floor=_daily(params, "orr.release.case_management_floor", clock),
+        release_growth=_daily(params, "orr.release.case_management_growth", clock),
+        release_window=_daily(params, "orr.release.case_management_window", clock),
     )  # fmt: skip
     children.sponsor_cat[order] = cat
     children.t_bed_assigned[order] = r.assign
@@ -99,10 +121,15 @@ def run(ctx: RunContext) -> None:
     aged_in_cbp = r.aged_out & ~np.isfinite(r.start)
     t_ice = np.maximum(t_age_out, children.t_referral[order])
     children.t_leave_cbp[order] = np.where(aged_in_cbp, t_ice, r.start)
+    ready = np.full(children.n, np.inf)
+    ready[order] = np.where(r.aged_out, np.inf, r.ready)
+    ctx.state["t_release_ready"] = ready
     ctx.state["beds"] = {
         "influx_open": r.influx_open,
         "influx_in_use": r.influx_in_use,
         "standard_in_use": r.standard_in_use,
+        "release_capacity": r.release_capacity,
+        "transfers": r.transfers,
     }
 
 
@@ -146,6 +173,11 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
         rate = np.where(census > 0, discharges / np.maximum(census, 1), np.nan)
     out.add("orr_length_of_care_days", "average", los, weight="orr_discharges", unit="day")
     out.add("orr_discharge_rate", "average", rate, weight="orr_census", unit="1/day")
+    # case management: the day's release limit, and children ready but not yet released
+    out.add("orr_release_capacity", "stock", beds["release_capacity"], unit="child/day")
+    ready = ctx.state["t_release_ready"]
+    held = np.isfinite(ready) & (exit_ > ready)
+    out.add("orr_awaiting_release", "stock", tally.stock(ready, exit_, held), unit="child")
     cost_std = _daily(params, "orr.cost.standard_per_child_day", clock)
     cost_inf = _daily(params, "orr.cost.influx_per_child_day", clock)
     std_days = tally.child_days(start, exit_, c.bed == 0)

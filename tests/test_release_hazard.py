@@ -16,7 +16,7 @@ from scipy import stats
 
 from corridor import Simulation
 from corridor.engine import delays
-from corridor.engine.placement import place, ready_time, cumulative_pace
+from corridor.engine.placement import cumulative_pace, place, ready_time
 from corridor.stages import shelter
 
 N = 40_000

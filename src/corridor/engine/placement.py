@@ -36,7 +36,6 @@ which capacities change), compiled with numba: state lives in arrays and heaps o
 from __future__ import annotations
 
 import heapq
-import math
 from dataclasses import dataclass
 
 import numba

@@ -32,8 +32,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from corridor.engine.delays import SHAPES as DELAY_SHAPES
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from corridor.engine.delays import SHAPES as DELAY_SHAPES
 
 Number = float
 Value = float | dict[str, float]
@@ -152,7 +153,9 @@ class ParameterFile(BaseModel):
             if self.shape not in DELAY_SHAPES:
                 raise ValueError(f"shape: '{self.shape}' is not one of {', '.join(DELAY_SHAPES)}")
             if self.unit not in ("day", "hour", "year"):
-                raise ValueError(f"shape: only a delay (unit day, hour or year) has one, not '{self.unit}'")
+                raise ValueError(
+                    f"shape: only a delay (unit day, hour or year) has one, not '{self.unit}'"
+                )
         if not self.sources and self.assumption is None:
             raise ValueError("sources: a parameter needs sources or an 'assumption' with a range")
         shapes = {_shape(v) for v in self.values.values()}

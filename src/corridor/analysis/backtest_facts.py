@@ -105,6 +105,9 @@ _add("ORR-LOS-2017", _LOS, statistic="mean", period="2017-10")
 _add("ORR-LOS-FY2019H1", _LOS, statistic="mean", period="2018-10..2019-03")
 _add("ORR-LOS-2019-07", _LOS, statistic="mean", period="2019-07")
 _add("ORR-LOS-2022-12", _LOS, statistic="mean", period="2022-12")
+# children released in the month (discharge cohorts), 2024-2025 (facts_recent.csv)
+_add(["ORR-LOS-2024-10", "ORR-LOS-2025-01", "ORR-LOS-2025-03"], _LOS, statistic="mean")
+_add("ORR-LOS-2025-ACACIA", _LOS, statistic="mean", period="2025-10..2025-12")
 _add("ORR-DIS-2017-08", "orr_discharge_rate", statistic="mean", period="2017-08")
 _add("ORR-DIS-2018-08", "orr_discharge_rate", statistic="mean", period="2018-08")
 
@@ -159,6 +162,7 @@ NOT_USED = {
     "ORR-LOS-2014 / APP-FY2023-LB / CTY-MX-FY2019": "a bound ('<35', '>130000', '>10400'), not a value",
     "ORR-LOS-2014-bases": "length of stay at influx sites only; the model reports length of care for all beds",
     "ORR-LOS-2020-summer": "time already spent by children still in care, not length of care at discharge",
+    "ORR-LOS-pre2025 / ORR-LOS-2025-ILRC / ORR-LOS-2025-ACACIA-BASE": "a range ('27-33'), a ratio without its base, or a baseline restated by ORR-LOS-2025-01",
     "ORR-CAP-2015-11 / ORR-CAP-2018-09": "two numbers in one value ('7900 -> 8400', '14000 total; ~1100 ...')",
     "ORR-SPN-FY2014-relative / ORR-SPN-FY2014-nonrel-derived": "relatives and non-relatives straddle sponsor categories 2 and 3",
     "UAC-F2014c": "alternative TRAC pull for FY2014 (59,394 vs 56,691 in UAC-F2014b)",

@@ -166,12 +166,15 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
             np.where(capacity > 0, census[-1] / capacity, 0.0),
             unit="share",
         )
+        # the statistic the sources report: the mean stay of the children RELEASED to a sponsor
+        # that day (not of those in care, and not of transfers to ICE at 18)
+        released = tally.flow(exit_, ~c.aged_out)
         los_sum = tally._by_day(
-            exit_, None, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0)
+            exit_, ~c.aged_out, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0)
         )
-        los = np.where(discharges > 0, los_sum / np.maximum(discharges, 1), np.nan)
+        los = np.where(released > 0, los_sum / np.maximum(released, 1), np.nan)
         rate = np.where(census > 0, discharges / np.maximum(census, 1), np.nan)
-    out.add("orr_length_of_care_days", "average", los, weight="orr_discharges", unit="day")
+    out.add("orr_length_of_care_days", "average", los, weight="orr_released", unit="day")
     out.add("orr_discharge_rate", "average", rate, weight="orr_census", unit="1/day")
     # case management: the day's release limit, and children ready but not yet released
     out.add("orr_release_capacity", "stock", beds["release_capacity"], unit="child/day")

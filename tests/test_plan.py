@@ -31,14 +31,13 @@ N_CHILDREN, WARM_UP, DRAWS = 40_000, 4_000, 9
 def mean_wait(c: int, seed: int) -> float:
     rng = np.random.default_rng(seed)  # the same seed at every level: common random numbers
     ref = np.cumsum(rng.exponential(1.0 / LAM, N_CHILDREN))
-    z = np.log(rng.exponential(MEAN_STAY, N_CHILDREN))
+    work = rng.exponential(1.0, N_CHILDREN)  # a constant release hazard: exponential stays
     n_days = int(ref[-1]) + 1_000
     ones = np.ones(n_days)
     r = place(
-        ref, np.zeros(N_CHILDREN), z, np.zeros(N_CHILDREN, dtype=np.int8),
+        ref, np.zeros(N_CHILDREN), work, np.zeros(N_CHILDREN, dtype=np.int8),
         np.full(N_CHILDREN, np.inf), cap_std=ones * c, influx_avail=ones * 0, open_thr=ones,
-        close_thr=ones * 0, lead_days=ones, log_mu=np.zeros((n_days, 4)),
-        sigma=np.ones((n_days, 4)),
+        close_thr=ones * 0, lead_days=ones, pace=np.full((n_days, 4), 1.0 / MEAN_STAY),
     )  # fmt: skip
     return float((r.assign - ref)[WARM_UP:].mean())
 

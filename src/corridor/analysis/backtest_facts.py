@@ -107,7 +107,8 @@ _add("ORR-LOS-2019-07", _LOS, statistic="mean", period="2019-07")
 _add("ORR-LOS-2022-12", _LOS, statistic="mean", period="2022-12")
 # children released in the month (discharge cohorts), 2024-2025 (facts_recent.csv)
 _add(["ORR-LOS-2024-10", "ORR-LOS-2025-01", "ORR-LOS-2025-03"], _LOS, statistic="mean")
-_add("ORR-LOS-2025-ACACIA", _LOS, statistic="mean", period="2025-10..2025-12")
+# "plateaued at nearly half a year": the months after the July 2025 rule, before the halt
+_add("ORR-LOS-2025-ACACIA", _LOS, statistic="mean", period="2025-07..2025-10")
 _add("ORR-DIS-2017-08", "orr_discharge_rate", statistic="mean", period="2017-08")
 _add("ORR-DIS-2018-08", "orr_discharge_rate", statistic="mean", period="2018-08")
 

@@ -19,9 +19,11 @@ interviews, first come first served with ``interviews_per_day`` (capacity unused
 lost; when it is 0 cases wait, as the cases closed in January 2018 waited for the 2021
 reopening); the decision (uniform on [0, 2 x decision_days]): refugee status with probability
 ``refugee_share``, else parole with probability ``parole_share`` while ``parole_available``, else
-denial; then travel (uniform on [0, 2 x travel_days] by track). A parolee whose parole is
-withdrawn before arrival (``parole_available`` falls to 0 between decision and arrival, as on
-16 August 2017) does not arrive.
+denial; then travel (uniform on [0, 2 x travel_days] by track). Each delay is drawn by
+``stages/delay.py`` from the shape its parameter file names (these ship ``uniform``). A parolee
+whose parole is
+withdrawn before arrival (``parole_available`` falls to 0 between decision and arrival, as on 16
+August 2017) does not arrive.
 
 **Journeys avoided.** A child who would otherwise have set out withdraws its case when it
 leaves: if no decision has come by its departure date, or it is denied, or its parole is

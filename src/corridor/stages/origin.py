@@ -2,8 +2,9 @@
 elasticities on the children who set out, by country, with lags.
 
 The arrivals stage gives the children apprehended in history (or a projection). This stage first
-dates each child's irregular departure (its apprehension minus a journey, uniform on
-[0, 2 x origin.levers.journey_days]), then applies the levers a scenario switches on:
+dates each child's irregular departure (its apprehension minus a journey drawn by
+``stages/delay.py``: the file ``origin.levers.journey_days`` ships uniform on [0, 2 x mean]),
+then applies the levers a scenario switches on:
 
 * **aid** (``origin.levers.aid``): ``1 + effect_per_billion x aid($bn a year)`` in force ``lag``
   days before the child's departure;

@@ -91,7 +91,9 @@ def test_littles_law_for_orr_in_the_full_model(tmp_path):
     ]  # 50 children a day, well under the funded beds of the period
     f = tmp_path / "steady.csv"
     f.write_text("month,country,children\n" + "\n".join(rows) + "\n")
-    r = Simulation("baseline", "2011-07-01", "2012-12-31", seed=2, arrivals_file=f).run()
+    r = Simulation(
+        "baseline", "2011-07-01", "2012-12-31", seed=2, arrivals_file=f, arrivals_mode="replace"
+    ).run()  # only these children
     draw = r.draws[0]
     c = draw.children
     lo = r.clock.day(dt.date(2011, 7, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -13,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor.cli import app
-from corridor.errors import CorridorError
 from corridor.parameters.tree import FACTS_DIR, known_fact_ids, load_parameters
 from corridor.scenarios import loader
 from corridor.scenarios.schema import OUTLAY_METRICS
@@ -135,13 +135,23 @@ def test_add_and_scale_follow_the_base(tmp_path, tree):
     assert los.at(dt.date(2018, 7, 1)) == 0.5 * base.at(dt.date(2018, 7, 1))
 
 
-def test_combined_scenarios_conflict_names_both(tmp_path, tree):
+def test_combined_scenarios_in_conflict_the_later_wins_and_says_so(tmp_path, tree):
     a = _write(tmp_path, "a", "changes:\n  orr.capacity.standard_beds: {2015-01-01: 9000}\n")
     b = _write(tmp_path, "b", "changes:\n  orr.capacity.standard_beds: {2015-01-01: 8000}\n")
-    with pytest.raises(CorridorError) as e:
-        loader.load(f"{a}+{b}").apply(tree)
-    assert "a.yaml" in str(e.value) and "b.yaml" in str(e.value)
-    assert "orr.capacity.standard_beds" in str(e.value)
+    day = dt.date(2015, 6, 1)
+    for first, second, wins in ((a, b, 8000), (b, a, 9000)):
+        s = loader.load(f"{first}+{second}")
+        assert s.apply(tree)["orr.capacity.standard_beds"].at(day) == wins
+        (note,) = s.overrides
+        assert note.startswith("orr.capacity.standard_beds:")
+        assert f"of {first.stem} is overridden by the set of {second.stem}" in note
+    # an add beside a set of the same parameter: the later set wins, the add is not applied
+    c = _write(tmp_path, "c2", "changes:\n  court.judges.on_board: {add: {2015-01-01: 10}}\n")
+    e = _write(tmp_path, "e2", "changes:\n  court.judges.on_board: {set: {2016-01-01: 300}}\n")
+    s = loader.load(f"{c}+{e}")
+    j = s.apply(tree)["court.judges.on_board"]
+    assert j.at(dt.date(2015, 6, 1)) == tree["court.judges.on_board"].at(dt.date(2015, 6, 1))
+    assert j.at(dt.date(2016, 6, 1)) == 300 and len(s.overrides) == 1
     # adds at different dates commute and combine
     c = _write(tmp_path, "c", "changes:\n  court.judges.on_board: {add: {2015-01-01: 10}}\n")
     d = _write(tmp_path, "d", "changes:\n  court.judges.on_board: {add: {2016-01-01: 5}}\n")
@@ -199,13 +209,25 @@ def test_bad_scenario_file_is_refused_in_one_line(tmp_path, case):
     assert not (tmp_path / "out").exists()
 
 
-def test_conflict_on_the_command_line(tmp_path):
+def test_conflict_on_the_command_line_is_resolved_and_noted(tmp_path):
     a = _write(tmp_path, "a", "changes:\n  orr.capacity.standard_beds: {2015-01-01: 9000}\n")
     b = _write(tmp_path, "b", "changes:\n  orr.capacity.standard_beds: {2015-01-01: 8000}\n")
     args = ["run", "--scenario", f"{a}+{b}", "--start", "2014-01-01", "--end", "2014-03-01"]
     code, text = run_cli(args, tmp_path / "out")
-    assert code == 2 and "a.yaml" in text and "b.yaml" in text and "conflict" in text, text
-    assert not (tmp_path / "out").exists()
+    assert code == 0, text
+    assert "the set of a is overridden by the set of b" in text
+    meta = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert meta["scenario_overrides"] == [
+        "orr.capacity.standard_beds: the set of a is overridden by the set of b "
+        "(in a+b the later scenario wins)"
+    ]
+
+
+def test_shipped_combination_that_touches_one_parameter_runs():
+    from corridor.simulation import Simulation
+
+    sim = Simulation("supplemental-2014+counsel-for-all", "2014-10-01", "2014-12-31")
+    assert any("court.counsel" in n and "counsel-for-all" in n for n in sim.scenario.overrides)
 
 
 def test_user_scenario_file_runs(tmp_path):

@@ -173,7 +173,7 @@ def test_independent_seeds_agree_statistically(reduced_arrivals):
 
     def sim(seed):
         return Simulation("baseline", "2013-10-01", "2014-09-30", seed=seed,
-                          arrivals_file=reduced_arrivals)  # fmt: skip
+                          arrivals_file=reduced_arrivals, arrivals_mode="replace")  # fmt: skip
 
     ours, theirs = [], []
     for seed in range(1, k + 1):

@@ -36,6 +36,28 @@ CLUSTER_HELP = (
 )
 
 
+ARRIVALS_OPTION = typer.Option(
+    None, "--arrivals",
+    help="CSV month,country,children: replaces those months and countries only (see "
+    "--arrivals-mode).",
+)  # fmt: skip
+ARRIVALS_MODE_OPTION = typer.Option(
+    "merge", "--arrivals-mode",
+    help="merge (the file's months and countries replace history/projection, the rest is kept) "
+    "or replace (the file is all the arrivals there are).",
+)  # fmt: skip
+
+
+def _note_arrivals(note: str | None) -> None:
+    if note:
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
+def _note_overrides(scenario) -> None:
+    for text in scenario.overrides:
+        err.print(f"{scenario.name}: {text}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _fail(e: CorridorError) -> None:
     err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
@@ -64,9 +86,8 @@ def run(
     seed: int = typer.Option(1, help="Run seed: the same seed gives the same results."),
     draws: int = typer.Option(1, help="Monte Carlo draws."),
     out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
-    arrivals: Path | None = typer.Option(
-        None, help="CSV month,country,children replacing history."
-    ),
+    arrivals: Path | None = ARRIVALS_OPTION,
+    arrivals_mode: str = ARRIVALS_MODE_OPTION,
     params: Path | None = typer.Option(
         None, help="Directory of parameter files overriding the tree."
     ),
@@ -90,8 +111,11 @@ def run(
     try:
         inputs = _inputs(arrivals, params, scenarios=[scenario])
         check_target(out_dir, overwrite, inputs)
-        sim = Simulation(scenario, start, end, seed, draws, arrivals, params, assumptions)
+        sim = Simulation(scenario, start, end, seed, draws, arrivals, params, assumptions,
+                         arrivals_mode)  # fmt: skip
         inputs += _scenario_files(sim)
+        _note_arrivals(sim.arrivals_note)
+        _note_overrides(sim.scenario)
         executor = _executor(cluster, workers, draws)
         per_draw = 1 if executor else len(STAGES)  # parallel draws report whole draws
         t0 = time.perf_counter()
@@ -255,6 +279,8 @@ def backtest(
     params: Path | None = typer.Option(
         None, help="Directory of parameter files overriding the tree (e.g. a calibration)."
     ),
+    arrivals: Path | None = ARRIVALS_OPTION,
+    arrivals_mode: str = ARRIVALS_MODE_OPTION,
     jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
@@ -275,7 +301,7 @@ def backtest(
     t0 = time.perf_counter()
     try:
         files = [x.strip() for f in facts or [] for x in f.split(",") if x.strip()]
-        inputs = _inputs(params, *(f for f in files if f != "default"))
+        inputs = _inputs(params, arrivals, *(f for f in files if f != "default"))
         check_target(out_dir, overwrite, inputs)
         read_facts([f for f in files if f != "default"])  # bad facts fail before any work
         with Progress(
@@ -285,7 +311,9 @@ def backtest(
             task = bar.add_task("backtest: simulating draws", total=draws)
             bt = run_backtest(files, draws, seed, start, end, params, jobs,
                               progress=lambda: bar.update(task, advance=1),
-                              cluster=cluster)  # fmt: skip
+                              cluster=cluster,
+                              arrivals_file=arrivals, arrivals_mode=arrivals_mode)  # fmt: skip
+        _note_arrivals(bt.meta.get("arrivals_note"))
         write_backtest(bt, out_dir, " ".join(["corridor", *sys.argv[1:]]), overwrite, inputs)
     except CorridorError as e:
         _fail(e)
@@ -366,6 +394,8 @@ def compare(
     params: Path | None = typer.Option(
         None, help="Directory of parameter files overriding the tree."
     ),
+    arrivals: Path | None = ARRIVALS_OPTION,
+    arrivals_mode: str = ARRIVALS_MODE_OPTION,
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
@@ -379,7 +409,7 @@ def compare(
 
     t0 = time.perf_counter()
     try:
-        inputs = _inputs(params, scenarios=scenarios)
+        inputs = _inputs(params, arrivals, scenarios=scenarios)
         check_target(out_dir, overwrite, inputs)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -391,12 +421,16 @@ def compare(
                 bar.update(task, advance=1, description="compare: simulating draws")
 
             comp = run_compare(scenarios, start, end, draws, seed, workers, advance, params,
-                               cluster=cluster)  # fmt: skip
+                               cluster=cluster,
+                               arrivals_file=arrivals, arrivals_mode=arrivals_mode)  # fmt: skip
             bar.update(task, description="compare: writing outputs")
             inputs += _scenario_files(*comp.sims.values())
             write_comparison(comp, out_dir, overwrite, inputs=inputs)
     except CorridorError as e:
         _fail(e)
+    _note_arrivals(next(iter(comp.sims.values())).arrivals_note)
+    for s in comp.sims.values():
+        _note_overrides(s.scenario)
     _print_comparison(comp)
     secs = time.perf_counter() - t0
     err.print(

@@ -116,6 +116,7 @@ class Simulation:
         arrivals_file: str | Path | None = None,
         params_dir: str | Path | None = None,
         assumptions: str = "auto",
+        arrivals_mode: str = "merge",
     ):
         # what rebuilds this simulation in a worker process (corridor.executor)
         self.args = dict(
@@ -123,6 +124,7 @@ class Simulation:
             start=str(start), end=str(end), seed=int(seed),
             draws=int(draws), arrivals_file=str(arrivals_file) if arrivals_file else None,
             params_dir=str(params_dir) if params_dir else None, assumptions=assumptions,
+            arrivals_mode=arrivals_mode,
         )  # fmt: skip
         self.start = parse_date(start, "--start")
         self.end = parse_date(end, "--end")
@@ -134,6 +136,11 @@ class Simulation:
             raise CorridorError("--seed", f"{seed} must be 0 or more")
         self.seed, self.n_draws = int(seed), int(draws)
         self.arrivals_file = Path(arrivals_file) if arrivals_file else None
+        if arrivals_mode not in arrivals.ARRIVALS_MODES:
+            raise CorridorError(
+                "--arrivals-mode", f"'{arrivals_mode}' is not one of {arrivals.ARRIVALS_MODES}"
+            )
+        self.arrivals_mode = arrivals_mode
         if assumptions not in ASSUMPTIONS:
             raise CorridorError("--assumptions", f"'{assumptions}' is not one of {ASSUMPTIONS}")
         self.sample = assumptions == "sample" or (assumptions == "auto" and draws > 1)
@@ -149,8 +156,18 @@ class Simulation:
         )
         origin = HISTORY_START
         if self._user_arrivals is not None:
-            origin = min(self._user_arrivals["month"])
+            first = min(self._user_arrivals["month"])
+            origin = first if arrivals_mode == "replace" else min(first, HISTORY_START)
         self.clock = Clock.between(min(origin, self.start), self.end)
+
+    @property
+    def arrivals_note(self) -> str | None:
+        """What a user's arrivals file changed, in a sentence (None without one)."""
+        if self._user_arrivals is None:
+            return None
+        return arrivals.describe_override(
+            self._user_arrivals, self.arrivals_mode, self.clock, self.arrivals_file
+        )
 
     def draw_params(self, draw: int) -> ParameterSet:
         """The parameters of one draw: every assumption sampled, then the scenario applied (or
@@ -164,22 +181,30 @@ class Simulation:
             base, draw_u=lambda key: uniform(self.seed, draw, key), validate=False
         )
 
+    def arrival_counts(self, params: ParameterSet, streams: Streams) -> pd.DataFrame:
+        """Children per month and country over the simulated period: history and projection,
+        with a user's file merged in (or alone, with ``arrivals_mode="replace"``)."""
+        if self._user_arrivals is not None and self.arrivals_mode == "replace":
+            return self._user_arrivals
+        table = arrivals.arrivals_table(params, self.end, streams, None)
+        if self._user_arrivals is not None:  # the file's months and countries only
+            table = arrivals.merge_arrivals(table, self._user_arrivals)
+        return table
+
     def _arrivals(self, draw: int, params: ParameterSet, streams: Streams, memo: dict | None):
         """The children apprehended (the arrivals stage). ``memo`` lets several scenarios of one
         draw share them when the inputs of arrivals are the same (compare runs them together)."""
         key = None
         if memo is not None:
             inputs = [(p.path, p.spec.values) for p in params if p.path.startswith(ARRIVAL_INPUTS)]
-            key = (self.seed, draw, self.clock, str(self.arrivals_file), repr(inputs))
+            key = (self.seed, draw, self.clock, str(self.arrivals_file), self.arrivals_mode,
+                   repr(inputs))  # fmt: skip
             if key in memo:
                 t, country, male, age = memo[key]
                 children = Children(t.copy(), country.copy())
                 children.male, children.age = male.copy(), age.copy()
                 return children
-        if self._user_arrivals is not None:
-            table = self._user_arrivals
-        else:
-            table = arrivals.arrivals_table(params, self.end, streams, None)
+        table = self.arrival_counts(params, streams)
         children = arrivals.make_children(table, params, self.clock, streams)
         if key is not None:
             memo[key] = tuple(
@@ -260,7 +285,10 @@ class Simulation:
             params=self.params,
             meta={
                 "scenario_files": self.scenario.as_data(),
+                "scenario_overrides": self.scenario.overrides,
                 "assumptions": "sampled per draw" if self.sample else "stated values",
+                "arrivals_mode": self.arrivals_mode if self.arrivals_file else None,
+                "arrivals_note": self.arrivals_note,
             },
         )
 

@@ -114,10 +114,7 @@ def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
     arguments of that call are captured and the call never happens."""
     clock, params = sim.clock, sim.params
     streams = Streams(sim.seed, draw)
-    if sim._user_arrivals is not None:
-        table = sim._user_arrivals
-    else:
-        table = arrivals.arrivals_table(params, sim.end, streams, None)
+    table = sim.arrival_counts(params, streams)
     c = arrivals.make_children(table, params, clock, streams)
     ctx = RunContext(c, params, clock, streams)
     got = {}

@@ -608,6 +608,8 @@ def run_backtest(
     jobs: int | None = None,
     progress: Callable[[], None] | None = None,
     cluster: str | None = None,
+    arrivals_file: str | Path | None = None,
+    arrivals_mode: str = "merge",
 ) -> Backtest:
     from corridor.simulation import Simulation, parse_date
     from corridor.stages.arrivals import history_end
@@ -619,7 +621,9 @@ def run_backtest(
     # draws as asked: the simulation's own Monte Carlo rules apply to each draw (every worker
     # runs Simulation.run_draw(d), so draw d is the same whichever process runs it)
     sim_args = dict(scenario="baseline", start=start, end=end, seed=seed, draws=draws,
-                    params_dir=str(params_dir) if params_dir else None)  # fmt: skip
+                    params_dir=str(params_dir) if params_dir else None,
+                    arrivals_file=str(arrivals_file) if arrivals_file else None,
+                    arrivals_mode=arrivals_mode)  # fmt: skip
     sim = Simulation(**sim_args)  # validates options and parameters before any work
     clock = sim.clock
     families = [family_of(f) for f in facts]
@@ -690,6 +694,8 @@ def run_backtest(
         "simulated_from": str(clock.origin), "facts_files": [str(f) for f in (files or [DEFAULT_FACTS])],
         "parameters_fingerprint": sim.params.fingerprint(),
         "params_dir": str(params_dir) if params_dir else None,
+        "arrivals_file": str(arrivals_file) if arrivals_file else None,
+        "arrivals_note": sim.arrivals_note,
     }  # fmt: skip
     return Backtest(table, summarise(table), headline(table), charts, meta)
 

@@ -265,6 +265,8 @@ def compare(
     assumptions: str = "auto",
     cluster: str | None = None,
     executor=None,
+    arrivals_file: str | Path | None = None,
+    arrivals_mode: str = "merge",
 ) -> Comparison:
     """Run every scenario's draws (in parallel: on ``executor``, else on
     ``make_executor(cluster, workers)``) and gather the reduced draws."""
@@ -279,7 +281,9 @@ def compare(
     labels = _labels(names)
     # every scenario is loaded and validated before any work: a bad file fails at once
     sims = {
-        label: Simulation(name, start, end, seed, draws, None, params_dir, assumptions)
+        label: Simulation(
+            name, start, end, seed, draws, arrivals_file, params_dir, assumptions, arrivals_mode
+        )  # fmt: skip
         for label, name in zip(labels, names, strict=True)
     }
     first = next(iter(sims.values()))
@@ -398,6 +402,8 @@ def manifest(comp: Comparison, command: str) -> dict:
         "start": str(comp.start),
         "end": str(comp.end),
         "simulated_from": str(next(iter(comp.sims.values())).clock.origin),
+        "arrivals": next(iter(comp.sims.values())).arrivals_note
+        or "shipped history and projection",
         "assumptions": (
             "every assumption sampled per draw (split-uniform around the stated value; see "
             "corridor.parameters.sampling); the same draw has the same sampled values and random "
@@ -407,6 +413,7 @@ def manifest(comp: Comparison, command: str) -> dict:
         ),
         "sampled_parameters": assumption_table(next(iter(comp.sims.values())).base_params),
         "scenario_files": {k: s.scenario.as_data() for k, s in comp.sims.items()},
+        "scenario_overrides": {k: s.scenario.overrides for k, s in comp.sims.items()},
         "parameters_fingerprint": {k: s.params.fingerprint() for k, s in comp.sims.items()},
         "spending": {k: lines_table(s.scenario) for k, s in comp.sims.items()},
         "seconds": round(comp.seconds, 2),

@@ -20,13 +20,19 @@ def manifest(result, arrivals_file: Path | None, draws: int) -> dict:
         "corridor_version": __version__,
         "scenario": result.scenario,
         "scenario_files": result.meta.get("scenario_files", []),
+        "scenario_overrides": result.meta.get("scenario_overrides", []),
         "seed": result.seed,
         "draws": draws,
         "start": str(result.start),
         "end": str(result.end),
         "simulated_from": str(result.clock.origin),
         "arrivals": (
-            {"file": str(arrivals_file), "sha256": sha256(arrivals_file)}
+            {
+                "file": str(arrivals_file),
+                "sha256": sha256(arrivals_file),
+                "mode": result.meta.get("arrivals_mode"),
+                "note": result.meta.get("arrivals_note"),
+            }
             if arrivals_file
             else "shipped history (corridor/data/history/arrivals_monthly.csv) and projection"
         ),

@@ -1,10 +1,13 @@
 """Find, validate and apply scenarios: ``baseline``, a shipped name, a file, or ``a+b``.
 
 A scenario is a chain of files (the file, its base, the base's base ...). Within a chain a later
-file's change overrides its base's. Scenarios joined with ``+`` must not touch the same parameter
-in ways whose order would matter: changing the same parameter at the same effective date, or two
-``set`` operations on the same groups, or an ``add`` and a ``scale`` of the same parameter, is a
-conflict, reported with both files named.
+file's change overrides its base's. Scenarios joined with ``+`` combine: changes whose order does
+not matter (e.g. two ``add`` at different dates) all apply. When two parts touch the same
+parameter in a way whose order would matter (the same effective date, two ``set`` operations on
+the same groups, an ``add`` and a ``scale``, or a ``set`` beside another operation), **the later
+part wins**: in ``a+b`` the change of ``b`` to that parameter applies and the change of ``a`` to it
+does not. Each such override is named in ``Scenario.overrides`` (printed by the commands and
+written into run.json), so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -41,25 +44,47 @@ class Scenario:
     name: str
     files: list[tuple[str, ScenarioFile]] = field(default_factory=list)
     parts: list[int] = field(default_factory=list)
+    # (file, parameter path) of changes a later ``+`` part overrides -> the overriding file
+    overridden: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def changes(self) -> list[tuple[str, str, Change]]:
-        """(file, parameter path, change) in the order they apply."""
-        return [(w, path, ch) for w, spec in self.files for path, ch in spec.changes.items()]
+        """(file, parameter path, change) in the order they apply (overridden ones left out)."""
+        return [(w, path, ch) for w, spec in self.files for path, ch in spec.changes.items()
+                if (w, path) not in self.overridden]  # fmt: skip
+
+    @property
+    def overrides(self) -> list[str]:
+        """One sentence per overridden change: which file's change to which parameter lost to
+        which later file's."""
+        ops = {
+            (w, path): ch.operation for w, spec in self.files for path, ch in spec.changes.items()
+        }
+        return [
+            f"{path}: the {ops[(lost, path)]} of {Path(lost).stem} is overridden by the "
+            f"{ops[(won, path)]} of {Path(won).stem} (in a+b the later scenario wins)"
+            for (lost, path), won in self.overridden.items()
+        ]
 
     def spending(self) -> list[tuple[str, Spending]]:
         return [(w, line) for w, spec in self.files for line in spec.spending]
 
     def check(self, params: ParameterSet) -> None:
-        """Every change names a known parameter, and combined scenarios do not conflict."""
-        claims: dict[str, list[tuple[int, str, Change]]] = {}
-        for (where, spec), part in zip(self.files, self.parts, strict=True):
+        """Every change names a known parameter and only groups it has."""
+        for where, spec in self.files:
             for path, ch in spec.changes.items():
                 if path not in params:
                     raise CorridorError(where, f"changes.{path}: unknown parameter path")
                 _check_groups(where, path, ch, params[path])
+
+    def resolve_conflicts(self) -> None:
+        """Mark the changes a later ``+`` part overrides (see the module docstring)."""
+        claims: dict[str, list[tuple[int, str, Change]]] = {}
+        for (where, spec), part in zip(self.files, self.parts, strict=True):
+            for path, ch in spec.changes.items():
                 for other_part, other, och in claims.get(path, []):
-                    if other_part != part:
-                        _check_conflict(where, path, ch, other, och)
+                    if other_part < part and (other, path) not in self.overridden:
+                        if _conflicts(ch, och):
+                            self.overridden[(other, path)] = where
                 claims.setdefault(path, []).append((part, where, ch))
 
     def apply(
@@ -132,22 +157,17 @@ def _check_groups(where: str, path: str, ch: Change, p: Parameter) -> None:
             raise CorridorError(where, f"changes.{path}.sources: unknown fact id '{fact}'")
 
 
-def _check_conflict(where: str, path: str, ch: Change, other: str, och: Change) -> None:
-    def clash(field_: str) -> CorridorError:
-        return CorridorError(where, f"changes.{path}{field_}: also changed by {other} (conflict)")
-
-    same_dates = sorted(set(ch.values) & set(och.values))
-    if same_dates:
-        raise clash(f".{ch.operation}.{same_dates[0]}")
+def _conflicts(ch: Change, och: Change) -> bool:
+    """Whether the order of two changes to one parameter would matter."""
+    if set(ch.values) & set(och.values):
+        return True  # the same effective date
     if ch.operation == "set" or och.operation == "set":
         if ch.operation != och.operation:
-            raise clash(f".{ch.operation}")
+            return True
         mine = set().union(*[_groups_of(v) or {"*"} for v in ch.values.values()])
         theirs = set().union(*[_groups_of(v) or {"*"} for v in och.values.values()])
-        if "*" in mine or "*" in theirs or mine & theirs:
-            raise clash(".set")
-    elif ch.operation != och.operation:
-        raise clash(f".{ch.operation}")
+        return "*" in mine or "*" in theirs or bool(mine & theirs)
+    return ch.operation != och.operation  # add beside scale
 
 
 def _step(values: dict[dt.date, Value], date: dt.date) -> Value | None:
@@ -252,4 +272,6 @@ def load(ref: str) -> Scenario:
                 files.append((where, spec))
                 parts.append(i)
         names.append(chain[-1][1].name)
-    return Scenario("+".join(names), files, parts)
+    scenario = Scenario("+".join(names), files, parts)
+    scenario.resolve_conflicts()
+    return scenario

@@ -4,8 +4,13 @@ History (FY2009 to the last year in the shipped data) is the observed count of c
 country and month (``data/history/arrivals_monthly.csv``, built by ``tools/build_history.py``).
 Those counts are kept exactly; only the day and hour within the month are random. Beyond history
 the expected count per country and month is the projection parameter spread by the seasonal
-profile (``data/history/seasonal_profile.csv``), and the count is Poisson. A user's CSV
-(``--arrivals FILE``: ``month,country,children``) replaces both.
+profile (``data/history/seasonal_profile.csv``), and the count is Poisson.
+
+A user's CSV (``--arrivals FILE``: ``month,country,children``) replaces, by default, only the
+months and countries it has (``merge``): every other month and country keeps its history or
+projection, with the same random numbers as without the file. ``replace`` (the old behaviour)
+uses the file alone: months and countries it lacks have no arrivals, and the simulated period
+starts at its first month.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ AGE_BANDS = {
     "a17": (17, 18),
 }
 _COUNTRY_ALIASES = {"OTHER": "OTH"}
+ARRIVALS_MODES = ("merge", "replace")
 
 
 def history_monthly() -> pd.DataFrame:
@@ -131,6 +137,42 @@ def arrivals_table(
     first_proj = end + dt.timedelta(days=1)
     proj = projected_monthly(params, first_proj, last_day, streams["arrivals.projection"])
     return pd.concat([hist, proj], ignore_index=True)
+
+
+def merge_arrivals(table: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the counts of ``user``'s (month, country) rows put in place of its own,
+    row order kept (each row's children take the same random numbers as without the file, up to
+    the first replaced row); rows ``table`` lacks (e.g. months before history) go at the end."""
+    key = ["month", "country"]
+    counts = user.set_index(key)["children"]
+    idx = pd.MultiIndex.from_frame(table[key])
+    hit = idx.isin(counts.index)
+    out = table.copy()
+    out.loc[hit, "children"] = counts.reindex(idx[hit]).to_numpy()
+    extra = user[~pd.MultiIndex.from_frame(user[key]).isin(idx)]
+    return pd.concat([out, extra[[*key, "children"]]], ignore_index=True)
+
+
+def describe_override(user: pd.DataFrame, mode: str, clock: Clock, path: Path | None) -> str:
+    """A sentence saying which months (and countries) a user's file replaced."""
+    last_month = clock.origin + dt.timedelta(days=clock.n_days - 1)
+    inside = user[(user["month"] >= clock.origin.replace(day=1)) & (user["month"] <= last_month)]
+    outside = len(user) - len(inside)
+    by_month = inside.groupby("month")["country"].apply(lambda c: "+".join(sorted(c)))
+    months = [f"{m:%Y-%m} ({c})" if c != "+".join(sorted(COUNTRIES)) else f"{m:%Y-%m}"
+              for m, c in by_month.items()]  # fmt: skip
+    if len(months) > 12:
+        months = [*months[:5], f"... {len(months) - 10} more ...", *months[-5:]]
+    name = Path(path).name if path else "the arrivals file"
+    if mode == "replace":
+        text = (f"arrivals: {name} replaces all arrivals (--arrivals-mode replace); months and "
+                f"countries it lacks have none; it gives {', '.join(months) or 'no month'}")  # fmt: skip
+    else:
+        text = (f"arrivals: {name} replaced {', '.join(months) or 'no month'}; every other month "
+                "and country keeps the shipped history or projection")  # fmt: skip
+    if outside:
+        text += f"; {outside} row(s) outside the simulated period were not used"
+    return text
 
 
 def make_children(

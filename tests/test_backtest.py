@@ -225,14 +225,15 @@ def test_backtest_writes_its_files(small):
         "backtest.csv",
         "summary.csv",
         "metrics.csv",
-        "index.html",
+        "report.html",
         "run.json",
         "headline.json",
     ):
         assert (out / name).is_file(), name
-    assert list((out / "charts").glob("*.png"))
-    html = (out / "index.html").read_text()
-    assert "<img src='charts/" in html and "http" not in html.split("<body>")[0]
+    assert not (out / "charts").exists()
+    html = (out / "report.html").read_text()
+    assert "<svg" in html and 'href="data:text/csv' in html and "http" not in html.split("<body>")[0]
+    assert "<img" not in html
     assert "Annual series" in text
 
 

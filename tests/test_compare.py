@@ -3,6 +3,8 @@ written atomically; bad input writes nothing."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -62,13 +64,18 @@ def test_cli_writes_everything_and_refuses_to_overwrite(tmp_path):
             "--draws", "2", "--workers", "1", "--out", str(out)]  # fmt: skip
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
-    for name in ("comparison.csv", "spending.csv", "metrics.csv", "index.html", "run.json"):
+    for name in ("comparison.csv", "spending.csv", "metrics.csv", "report.html", "run.json"):
         assert (out / name).is_file()
-    pngs = sorted((out / "charts").glob("*.png"))
-    assert pngs and all(p.stat().st_size > 1000 for p in pngs)
-    page = (out / "index.html").read_text()
-    assert "http://" not in page and "https://" not in page and "<script" not in page
-    assert all(f"charts/{p.name}" in page for p in pngs)
+    assert not (out / "charts").exists() and not (out / "index.html").exists()
+    page = (out / "report.html").read_text()
+    # one file: nothing loaded from beside it or from the internet; each chart has its numbers
+    assert not re.findall(r"(?:src|href)\s*=\s*[\"'](?!data:|#)", page)
+    assert "<script" not in page and "http://" not in page.split("<body>")[0]
+    n_charts = page.count('<figure class="chart"')
+    assert n_charts >= 5 and page.count('download="') == n_charts
+    assert page.count("<svg") == n_charts
+    assert "messaging: changes from 2014-08" in page  # the scenario's start is marked
+    assert "observed (sourced facts)" in page  # monthly arrivals facts overlaid
     assert "children apprehended" in res.output
     t = pd.read_csv(out / "comparison.csv")
     assert set(t.scenario) == {"baseline", "messaging"}

@@ -7,6 +7,10 @@ The public API:
     result = sim.run()
     result.daily        # tidy DataFrame: scenario, draw, date, metric, group, value
     result.fiscal_years # the same metrics per U.S. fiscal year
+    result.save("out/baseline"); result.plot("orr_census")
+    comp = corridor.compare(["baseline", "counsel-for-all"], start="2014-01-01",
+                            end="2016-09-30", draws=20)
+    comp.table(); comp.plot("court_pending_uac"); comp.save("out/compare")
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -18,4 +22,21 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 from corridor.simulation import Result, Simulation  # noqa: E402
 
-__all__ = ["Simulation", "Result", "__version__"]
+
+def compare(
+    scenarios: list[str],
+    start: str = "2013-10-01",
+    end: str = "2020-09-30",
+    draws: int = 50,
+    seed: int = 1,
+    **options,
+):
+    """Run scenarios side by side on the same draws; a ``Comparison`` with ``.table()``,
+    ``.plot(metric)`` and ``.save(dir)``. ``options``: workers, params_dir, arrivals_file,
+    arrivals_mode, assumptions, cluster (as ``corridor compare``)."""
+    from corridor.analysis.compare import compare as run_compare
+
+    return run_compare(list(scenarios), start, end, draws, seed, **options)
+
+
+__all__ = ["Simulation", "Result", "compare", "__version__"]

@@ -7,6 +7,7 @@ nothing is written.
 from __future__ import annotations
 
 import fnmatch
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -195,8 +196,9 @@ def list_params(
     date: str | None = typer.Option(
         None, help="Show the value in force on this date (default: today)."
     ),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
 ) -> None:
-    """List parameters: path, value in force, unit and source."""
+    """List parameters: full path, value in force, unit and source."""
     import datetime as dt
 
     from corridor.parameters.tree import load_parameters
@@ -211,9 +213,26 @@ def list_params(
     rows = [p for p in ps if fnmatch.fnmatch(p.path, pat)]
     if not rows:
         _fail(CorridorError("params", f"no parameter matches '{pattern}'"))
-    table = Table(
-        "parameter", "value", "unit", "source", "calibrated to", title=f"values in force on {when}"
-    )
+    if fmt not in ("table", "csv", "json"):
+        _fail(CorridorError("--format", f"'{fmt}' is not one of table, csv, json"))
+    if fmt != "table":
+        import pandas as pd
+
+        recs = [{"parameter": p.path, "value": json.dumps(p.at(when)) if isinstance(p.at(when), dict)
+                 else p.at(when), "unit": p.unit, "date": str(when), "source": p.sources_label(),
+                 "calibrated_to": p.calibration_label()} for p in rows]  # fmt: skip
+        if fmt == "json":
+            for r, p in zip(recs, rows, strict=True):
+                r["value"] = p.at(when)
+            sys.stdout.write(json.dumps(recs, indent=1, default=float) + "\n")
+        else:
+            sys.stdout.write(pd.DataFrame(recs).to_csv(index=False))
+        return
+    from rich.table import Column
+
+    # the full path is never cut: it is what a scenario file or --params overlay names
+    table = Table(Column("parameter", no_wrap=True, overflow="fold", min_width=max(len(p.path) for p in rows)),
+                  "value", "unit", "source", "calibrated to", title=f"values in force on {when}")  # fmt: skip
     for p in rows:
         v = p.at(when)
         text = ", ".join(f"{k} {x:g}" for k, x in v.items()) if isinstance(v, dict) else f"{v:g}"
@@ -440,24 +459,22 @@ def compare(
 
 
 def _print_comparison(comp) -> None:
-    from corridor.analysis.html import fmt
+    from corridor.outputs.format import number, span
 
     table = Table(
         "metric (whole window)", *comp.scenarios,
-        title=f"{comp.start} to {comp.end}: median [p10-p90] over {comp.draws} draws; "
-        f"Δ = difference from {comp.scenarios[0]} in the same draw; P(better) = share of draws "
-        f"in which the scenario beats {comp.scenarios[0]} (ties count half)",
+        title=f"{comp.start} to {comp.end}: median (10th to 90th percentile) over {comp.draws} "
+        f"draws; Δ = difference from {comp.scenarios[0]} in the same draw; P(better) = share of "
+        f"draws in which the scenario beats {comp.scenarios[0]} (ties count half)",
     )  # fmt: skip
     for r in comp.headline_rows():
-        cells = []
+        m, cells = r["metric"], []
         for s in range(len(comp.scenarios)):
-            m, lo, hi = r["values"][s]
-            text = f"{fmt(m, r['metric'])} [{fmt(lo, r['metric'])}-{fmt(hi, r['metric'])}]"
+            med, lo, hi = r["values"][s]
+            text = f"{number(med, m)} ({span(lo, hi, m)})"
             if s > 0:
                 dm, dlo, dhi = r["diffs"][s]
-                text += (
-                    f"\nΔ {fmt(dm, r['metric'])} [{fmt(dlo, r['metric'])}-{fmt(dhi, r['metric'])}]"
-                )
+                text += f"\nΔ {number(dm, m)} ({span(dlo, dhi, m)})"
                 if r["p_better"][s] == r["p_better"][s]:  # defined (not NaN)
                     text += f"\nP(better) {r['p_better'][s]:.2f}"
             cells.append(text)
@@ -633,6 +650,23 @@ def sensitivity(
         out.print(f"top {TOP} drivers {what}: {names_}", markup=False, highlight=False)
     err.print(f"sensitivity: {len(s.Y)} runs in {secs:.1f} s ({len(s.Y) / secs:.2f} runs/s) "
               f"-> {out_dir}")  # fmt: skip
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from corridor import __version__
+
+        out.print(f"corridor {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """corridor: simulate the system that receives unaccompanied children at the U.S. border."""
 
 
 @app.command()

@@ -92,6 +92,23 @@ class Result:
         """Every stock's peak over the window and the first day it was reached, per draw."""
         return peak_table(self)
 
+    def save(self, out: str | Path, overwrite: bool = False, records: bool = False) -> Path:
+        """Write the run directory (daily.parquet, fiscal_years.csv, peaks.csv, metrics.csv,
+        run.json; children.parquet with ``records``), atomically, as ``corridor run`` does."""
+        from corridor.outputs.save import save_run
+
+        arrivals_file = self.meta.get("arrivals_file")
+        save_run(self, Path(out), Path(arrivals_file) if arrivals_file else None, records,
+                 overwrite)  # fmt: skip
+        return Path(out)
+
+    def plot(self, metric: str, group: str = "all", ax=None):
+        """One matplotlib Figure of a daily metric over the window: the value with one draw; the
+        median and the 10th-90th percentile band over draws with several."""
+        from corridor.outputs.plot import plot_result
+
+        return plot_result(self, metric, group, ax)
+
     def records(self) -> pd.DataFrame:
         """One row per child per draw (the children apprehended up to the window's end)."""
         frames = []
@@ -288,6 +305,7 @@ class Simulation:
                 "scenario_overrides": self.scenario.overrides,
                 "assumptions": "sampled per draw" if self.sample else "stated values",
                 "arrivals_mode": self.arrivals_mode if self.arrivals_file else None,
+                "arrivals_file": str(self.arrivals_file) if self.arrivals_file else None,
                 "arrivals_note": self.arrivals_note,
             },
         )

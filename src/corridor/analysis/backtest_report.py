@@ -1,5 +1,6 @@
-"""Write a backtest's outputs: backtest.csv, summary.csv, PNG charts and an offline index.html,
-all into one directory at once (nothing is left behind if anything fails)."""
+"""Write a backtest's outputs: backtest.csv, summary.csv, metrics.csv and one self-contained
+report.html (charts as inline SVG, each with its numbers as a CSV download), all into one
+directory at once (nothing is left behind if anything fails)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from corridor import __version__
+from corridor.analysis import report
 from corridor.analysis.backtest import BAND_TOLERANCE, Backtest
-from corridor.outputs.dictionary import describe, load_dictionary
+from corridor.outputs.dictionary import describe, label_with_unit, load_dictionary
 from corridor.outputs.writer import atomic_directory, write_manifest
 
 CSV_COLUMNS = [
@@ -105,66 +107,69 @@ def headline_lines(bt: Backtest) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Charts
 # ---------------------------------------------------------------------------------------------
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+def _unit_metric(chart_or_facts) -> str:
+    """The dictionary metric whose unit a chart's axis takes (the first part of A+B; none for
+    a ratio A/B, which is a share)."""
+    m = str(chart_or_facts)
+    return "" if "/" in m else m.split("+")[0]
 
 
-def chart_series(fam: str, chart: dict, facts: pd.DataFrame, path: Path) -> None:
-    """Simulated median and 10-90% band over the window, with the observed points, by group."""
-    plt = _plt()
+def chart_series(fam: str, chart: dict, facts: pd.DataFrame):
+    """Simulated median and 10-90% band over the window, with the observed points, by group:
+    a matplotlib Figure and its numbers."""
+    plt = report.plt()
     groups = list(chart["bands"])
     n = len(groups)
     cols = min(n, 3)
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows + 0.8), squeeze=False)
+    metric = _unit_metric(chart["metric"])
+    numbers = []
     for ax, g in zip(axes.flat, groups, strict=False):
         band = chart["bands"][g]
         x = np.arange(len(band))
-        ax.fill_between(
-            x, band["p10"], band["p90"], color="#9ecae1", alpha=0.7, label="simulated 10-90%"
-        )
-        ax.plot(x, band["median"], color="#08519c", lw=1.5, label="simulated median")
+        ax.fill_between(x, band["p10"], band["p90"], color=report.colour(0), alpha=0.2, lw=0,
+                        label="simulated 10-90%")  # fmt: skip
+        ax.plot(x, band["median"], color=report.colour(0), lw=1.5, label="simulated median")
         obs = facts[(facts["group"] == g) & (facts["status"] == "compared")]
         pos = {p: i for i, p in enumerate(band["period"])}
         ox = [pos[p] for p in obs["period"] if p in pos]
         oy = [v for p, v in zip(obs["period"], obs["observed"], strict=True) if p in pos]
-        ax.scatter(ox, oy, color="#d94801", zorder=3, s=18, label="observed")
+        ax.scatter(ox, oy, color=report.colour(1), marker="D", zorder=3, s=16, label="observed")
         step = max(1, len(band) // 8)
         ax.set_xticks(x[::step])
         ax.set_xticklabels(band["period"].iloc[::step], rotation=45, ha="right", fontsize=8)
         ax.set_title(f"{g}" if n > 1 else fam, fontsize=10)
+        report.format_axis(ax, metric)
         ax.grid(alpha=0.3)
+        seen = dict(zip(obs["period"], obs["observed"], strict=True))
+        numbers.append(band.assign(group=g, observed=[seen.get(p) for p in band["period"]]))
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7, loc="upper left")
+    axes.flat[0].set_ylabel(label_with_unit(metric) if metric else "share", fontsize=9)
     fig.suptitle(f"{fam}: {chart['metric']} ({chart['statistic']})", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    report.legend_below(fig, axes.flat[0], 3)
+    table = pd.concat(numbers, ignore_index=True)
+    table.insert(0, "metric", chart["metric"])
+    return fig, table[["metric", "group", "period", "median", "p10", "p90", "observed"]]
 
 
-def chart_ratios(fam: str, facts: pd.DataFrame, path: Path) -> None:
+def chart_ratios(fam: str, facts: pd.DataFrame):
     """One row per fact: the simulated band and median as a ratio to the observed value."""
-    plt = _plt()
+    plt = report.plt()
     c = facts[(facts["status"] == "compared") & (facts["observed"] != 0)]
-    h = max(2.2, 0.32 * len(c) + 1.2)
+    h = max(2.6, 0.32 * len(c) + 1.6)
     fig, ax = plt.subplots(figsize=(8, h))
     y = np.arange(len(c))[::-1]
     obs = c["observed"].to_numpy(float)
     lo, med, hi = (
         c[k].to_numpy(float) / obs for k in ("simulated_p10", "simulated_median", "simulated_p90")
     )
-    ax.axvspan(
-        1 - BAND_TOLERANCE, 1 + BAND_TOLERANCE, color="#c7e9c0", alpha=0.6, label="within 10%"
-    )
-    ax.axvline(1.0, color="#d94801", lw=1.2, label="observed")
-    ax.hlines(y, lo, hi, color="#6baed6", lw=5, label="simulated 10-90%")
-    ax.plot(med, y, "o", color="#08519c", ms=4, label="simulated median")
+    ax.axvspan(1 - BAND_TOLERANCE, 1 + BAND_TOLERANCE, color=report.colour(2), alpha=0.18,
+               label="within 10%")  # fmt: skip
+    ax.axvline(1.0, color=report.colour(1), lw=1.2, label="observed")
+    ax.hlines(y, lo, hi, color=report.colour(5), lw=5, label="simulated 10-90%")
+    ax.plot(med, y, "o", color=report.colour(0), ms=4, label="simulated median")
     ax.set_yticks(y)
     ax.set_yticklabels(
         [f"{i} ({p})" for i, p in zip(c["id"], c["period"], strict=True)], fontsize=7
@@ -173,29 +178,36 @@ def chart_ratios(fam: str, facts: pd.DataFrame, path: Path) -> None:
     top = float(np.nanmax(np.r_[hi, 1.2])) * 1.1
     bottom = float(np.nanmin(np.r_[lo, 0.8])) / 1.1
     ax.set_xlim(bottom, top)
-    ax.set_xlabel("simulated / observed (log scale)")
+    ax.set_xlabel("simulated / observed (log scale; 1 = observed)")
     ax.set_title(fam, fontsize=11)
     ax.grid(alpha=0.3, axis="x")
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    report.legend_below(fig, ax, 4)
+    numbers = c[["id", "period", "group", "observed", "simulated_median", "simulated_p10",
+                 "simulated_p90"]].assign(median_over_observed=med)  # fmt: skip
+    return fig, numbers
+
+
+def charts(bt: Backtest) -> dict[str, report.Chart]:
+    """family -> its chart (families with no compared fact have none)."""
+    out = {}
+    for fam, t in bt.table.groupby("family", sort=False):
+        if not (t["status"] == "compared").any():
+            continue
+        if fam in bt.charts:
+            fig, numbers = chart_series(fam, bt.charts[fam], t)
+            caption = "Simulated median and 10-90% band over draws; points: sourced observations."
+        else:
+            fig, numbers = chart_ratios(fam, t)
+            caption = "Each fact: the simulated band and median divided by the observed value."
+        if report.all_zero(numbers.select_dtypes("number").to_numpy()):
+            continue
+        out[fam] = report.Chart(slug(fam), fam, report.svg(fig), numbers, caption)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Page
 # ---------------------------------------------------------------------------------------------
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;
-color:#222;line-height:1.45;padding:0 1em}
-table{border-collapse:collapse;margin:0.8em 0;font-size:0.86em}
-td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
-td:first-child,th:first-child{text-align:left}
-th{background:#f0f4f8}
-.note{color:#555;font-size:0.9em} .bad{color:#a50f15} .good{color:#006d2c}
-img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}
-details{margin:0.4em 0 1.2em 0} code{background:#f4f4f4;padding:0 3px}
-"""
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -206,11 +218,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
-def page(bt: Backtest, charts: dict[str, str], command: str) -> str:
+def page(bt: Backtest, charts: dict[str, report.Chart], command: str) -> str:
     m = bt.meta
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>corridor backtest</title><style>{CSS}</style></head><body>",
+        f"<title>corridor backtest</title><style>{report.CSS}</style></head><body>",
         "<h1>corridor backtest: the historical baseline against sourced facts</h1>",
         f"<p class='note'>corridor {html.escape(__version__)}; {m['draws']} draws, seed {m['seed']}; "
         f"window {m['start']} to {m['end']} (simulated from {m['simulated_from']}); facts: "
@@ -236,7 +248,7 @@ def page(bt: Backtest, charts: dict[str, str], command: str) -> str:
     for fam, t in bt.table.groupby("family", sort=False):
         parts.append(f"<h2 id='{slug(fam)}'>{html.escape(fam)}</h2>")
         if fam in charts:
-            parts.append(f"<img src='{charts[fam]}' alt='{html.escape(fam)}'>")
+            parts.append(charts[fam].html())
         rows = []
         for r in t[cols].itertuples(index=False):
             rows.append([
@@ -264,18 +276,7 @@ def write_backtest(
         used = [m for expr in table["metric"].dropna() for m in re.split(r"[+/]", str(expr)) if m]
         known = set(load_dictionary()["metric"])  # facts about what the model lacks are left out
         describe(m for m in used if m in known).to_csv(tmp / "metrics.csv", index=False)
-        (tmp / "charts").mkdir()
-        charts = {}
-        for fam, t in bt.table.groupby("family", sort=False):
-            if not (t["status"] == "compared").any():
-                continue
-            name = f"charts/{slug(fam)}.png"
-            if fam in bt.charts:
-                chart_series(fam, bt.charts[fam], t, tmp / name)
-            else:
-                chart_ratios(fam, t, tmp / name)
-            charts[fam] = name
-        (tmp / "index.html").write_text(page(bt, charts, command), encoding="utf-8")
+        (tmp / "report.html").write_text(page(bt, charts(bt), command), encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(bt), encoding="utf-8")
         with open(tmp / "headline.json", "w", encoding="utf-8") as f:
             json.dump(bt.headline, f, indent=2, default=float)

@@ -51,9 +51,12 @@ HEADLINES = (
     Headline("cbp_census", "peak", "peak children in Border Patrol custody", "max"),
     Headline("cbp_over_72h", "peak", "peak children held past 72 hours", "max"),
     Headline("orr_census", "peak", "peak children in ORR shelters", "max"),
+    Headline("beds_needed", "peak", "peak beds needed (in care or waiting)", "max"),
     Headline("court_pending_uac", "end", "children's court backlog at the end", "max"),
     Headline("court_pending_uac", "peak", "children's court backlog, peak", "max"),
     Headline("court_wait_days_median", "mean", "median wait, filing to decision (days)", "mean"),
+    Headline("court_judge_years_uac", "sum", "judge-years on the children's docket", "sum"),
+    Headline("legal_aid_attorneys_in_use", "peak", "peak legal-aid attorneys in use", "max"),
     Headline("removal_in_absentia", "sum", "removal orders in absentia", "sum"),
     Headline("relief_granted", "sum", "relief granted", "sum"),
     Headline("removal_ordered", "sum", "removal orders", "sum"),
@@ -226,6 +229,24 @@ class Comparison:
                 "draws": self.draws,
             }
         )
+
+    def plot(self, metric: str, statistic: str | None = None):
+        """One matplotlib Figure: every scenario's monthly median and 10-90% band of a headline
+        metric (e.g. ``"orr_census"``; ``statistic`` picks between headlines of one metric)."""
+        from corridor.analysis import compare_report
+
+        for h in self.headlines:
+            if h.metric == metric and statistic in (None, h.statistic) and h.label in self.monthly:
+                q = compare_report.quantiles(self, h.label)
+                obs = compare_report.observed_monthly(h.metric, h.chart, self.months)
+                return compare_report.draw(self, h, q, obs, compare_report.marks(self))
+        known = sorted({h.metric for h in self.headlines})
+        raise CorridorError("plot", f"no chart of '{metric}' (charted: {', '.join(known)})")
+
+    def save(self, out: str | Path, overwrite: bool = False) -> Path:
+        """Write comparison.csv, metrics.csv, spending.csv, report.html and run.json to ``out``."""
+        write_comparison(self, Path(out), overwrite, command="corridor.compare (Python)")
+        return Path(out)
 
     def headline_rows(self) -> list[dict]:
         """Whole-window headline values: per scenario, median/p10/p90 and the difference."""
@@ -425,8 +446,9 @@ def manifest(comp: Comparison, command: str) -> dict:
 def write_comparison(
     comp: Comparison, out: Path, overwrite: bool = False, command: str = "", inputs=()
 ) -> None:
-    """comparison.csv, spending.csv, metrics.csv, charts/*.png, index.html and run.json, written atomically."""
-    from corridor.analysis import charts, html
+    """comparison.csv, spending.csv, metrics.csv, report.html (self-contained: charts and their
+    numbers inside) and run.json, written atomically."""
+    from corridor.analysis.compare_report import write_report
     from corridor.outputs.dictionary import describe
     from corridor.outputs.writer import atomic_directory, sha256
     from corridor.scenarios.spending import lines_table
@@ -452,8 +474,7 @@ def write_comparison(
             ],
         ).to_csv(tmp / "spending.csv", index=False)
         describe(dict.fromkeys(k[0] for k in comp.keys)).to_csv(tmp / "metrics.csv", index=False)
-        chart_files = charts.write_charts(comp, tmp / "charts")
-        html.write_index(comp, tmp / "index.html", chart_files)
+        write_report(comp, tmp / "report.html")
         meta = manifest(comp, command or " ".join(["corridor", *sys.argv[1:]]))
         meta["files"] = {
             str(p.relative_to(tmp)): sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()

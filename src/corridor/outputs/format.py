@@ -17,9 +17,10 @@ def number(x: float | None, metric: str = "") -> str:
         return "–"
     u = unit(metric) or ("USD" if metric.startswith("cost_") else "")
     if u == "USD":
+        sign = "-" if x < 0 else ""
         if abs(x) >= 1e9:
-            return f"${x / 1e9:,.2f}B"
-        return f"${x / 1e6:,.1f}M"
+            return f"{sign}${abs(x) / 1e9:,.2f}B"
+        return f"{sign}${abs(x) / 1e6:,.1f}M"
     if u == "share":
         return f"{x:.1%}"
     if u in WHOLE_UNITS:

@@ -184,7 +184,9 @@ def _print_headlines(result) -> None:
         + (f", median of {len(result.draws)} draws" if len(result.draws) > 1 else "")
         + "; a peak's date is the first day it was reached"
     )
-    table = Table(Column("FY", no_wrap=True), *(str(y) for y in t.columns), title=title)
+    # a year's column is never narrower than a date: peaks' dates are never cut
+    years = (Column(str(y), min_width=10, no_wrap=True) for y in t.columns)
+    table = Table(Column("FY", max_width=30), *years, title=title)
     for (_, _, text), row in t.iterrows():
         table.add_row(text, *(str(v) for v in row))
     out.print(table)

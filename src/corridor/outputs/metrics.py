@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from corridor.stages.children import COUNTRIES
@@ -44,26 +45,58 @@ class DailyMetrics:
         return self.metrics[name].values[self.groups_of(name).index(group)]
 
 
+@numba.njit(cache=True)
+def _count_by_day(t, country, mask, n_days, out):
+    """out[country, day] += 1 for every event at a time ``t`` in [0, n_days) (NaN and inf are
+    not) where ``mask`` holds (an empty mask: every child). One pass, no temporaries."""
+    use_mask = mask.shape[0] > 0
+    for i in range(t.shape[0]):
+        ti = t[i]
+        if ti >= 0.0 and ti < n_days and (not use_mask or mask[i]):
+            out[country[i], int(ti)] += 1
+
+
+@numba.njit(cache=True)
+def _sum_by_day(t, country, mask, weights, n_days, out):
+    """out[country, day] += weight, as ``_count_by_day`` (the additions in the children's
+    order, as numpy's bincount makes them)."""
+    use_mask = mask.shape[0] > 0
+    for i in range(t.shape[0]):
+        ti = t[i]
+        if ti >= 0.0 and ti < n_days and (not use_mask or mask[i]):
+            out[country[i], int(ti)] += weights[i]
+
+
+_NO_MASK = np.zeros(0, dtype=np.bool_)
+
+
 class Tally:
-    """Counts events and stocks by day and country from per-child times, with bincount."""
+    """Counts events and stocks by day and country from per-child times: each count is one
+    compiled pass over the children (no masks or index arrays are built)."""
 
     def __init__(self, country: np.ndarray, n_days: int):
-        self.country = country.astype(np.int64)
+        self.country = np.ascontiguousarray(country, dtype=np.int8)  # less to read per pass
         self.n_days = n_days
         self.k = len(COUNTRIES)
 
     def _by_day(self, t: np.ndarray, mask: np.ndarray | None, weights: np.ndarray | None = None):
         """Sum of ``weights`` (or 1) of events at times ``t`` per [country, day], plus 'all'."""
-        ok = np.isfinite(t) & (t < self.n_days) & (t >= 0)
-        if mask is not None:
-            ok &= mask
-        day = t[ok].astype(np.int64)
-        idx = self.country[ok] * self.n_days + day
-        w = None if weights is None else weights[ok]
-        by = np.bincount(idx, weights=w, minlength=self.k * self.n_days).reshape(
-            self.k, self.n_days
-        )
-        return np.vstack([by, by.sum(axis=0, keepdims=True)])
+        m = _NO_MASK if mask is None else np.asarray(mask, dtype=np.bool_)
+        if weights is None:
+            out = np.zeros((self.k + 1, self.n_days), dtype=np.int64)
+            _count_by_day(t, self.country, m, self.n_days, out)
+        else:
+            out = np.zeros((self.k + 1, self.n_days), dtype=np.float64)
+            w = np.asarray(weights, dtype=np.float64)
+            _sum_by_day(t, self.country, m, w, self.n_days, out)
+        out[self.k] = out[: self.k].sum(axis=0)
+        return out
+
+    def weighted_flow(
+        self, t: np.ndarray, weights: np.ndarray, mask: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum of ``weights`` of the events at times ``t`` per [group, day]."""
+        return self._by_day(t, mask, weights)
 
     def flow(self, t: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         return self._by_day(t, mask)

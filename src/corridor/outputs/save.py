@@ -46,6 +46,18 @@ def metrics_csv(names):
     return lambda path: describe(names).to_csv(path, index=False)
 
 
+# the long table's label columns: few distinct values each, dictionary-encoded in the file
+LONG_LABELS = ["scenario", "draw", "date", "metric", "group"]
+
+
+def write_long_parquet(df, path: Path) -> None:
+    """The long table as Parquet, fast: the label columns dictionary-encoded, the values plain,
+    and no column statistics (computing them took most of the writing time; no reader of ours
+    uses them). Measured on the full baseline: about a third of the default's time."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, path, use_dictionary=LONG_LABELS, write_statistics=False)
+
+
 def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool = False,
              overwrite: bool = False, inputs=()) -> None:  # fmt: skip
     """``inputs``: what the command read (see ``corridor.outputs.writer.output_dir``)."""
@@ -53,7 +65,7 @@ def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool
         return lambda path: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
 
     writers = {
-        "daily.parquet": parquet(result.daily),
+        "daily.parquet": lambda path: write_long_parquet(result.daily, path),
         "fiscal_years.csv": lambda path: result.fiscal_years.to_csv(path, index=False),
         "peaks.csv": lambda path: result.peaks.to_csv(path, index=False),
         "metrics.csv": metrics_csv(result.draws[0].metrics.metrics),

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.analysis.better import direction_signs, p_better
+from corridor.analysis.quantiles import nan_percentile
 from corridor.errors import CorridorError
 
 TOTAL = "total"  # the fiscal_year label of statistics over the whole window
@@ -200,9 +201,9 @@ class Comparison:
 
     def table(self) -> pd.DataFrame:
         """comparison.csv: one row per scenario, fiscal year (or total), metric, group, statistic."""
-        q = np.nanpercentile(self.values, QUANTILES, axis=1) if self.draws else None
+        q = nan_percentile(self.values, QUANTILES, axis=1) if self.draws else None
         diff = self.values - self.values[:1]
-        dq = np.nanpercentile(diff, QUANTILES, axis=1)
+        dq = nan_percentile(diff, QUANTILES, axis=1)
         n_s, n_k, n_p = len(self.scenarios), len(self.keys), len(self.periods)
         metric, group, stat = (np.array([k[i] for k in self.keys], dtype=object) for i in range(3))
         better = p_better(self.values, direction_signs(metric))
@@ -258,8 +259,8 @@ class Comparison:
                 continue
             v = self.values[:, :, i, -1]
             d = v - v[:1]
-            q = np.nanpercentile(v, QUANTILES, axis=1)
-            dq = np.nanpercentile(d, QUANTILES, axis=1)
+            q = nan_percentile(v, QUANTILES, axis=1)
+            dq = nan_percentile(d, QUANTILES, axis=1)
             pb = p_better(v[:, :, None], direction_signs([h.metric]))[:, 0]
             rows.append(
                 {

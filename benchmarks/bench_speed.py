@@ -72,8 +72,13 @@ def kernel_floor() -> None:
             calls[_key] = (_original, args, kwargs)
             return _original(*args, **kwargs)
 
-        wrapped[(module, name)] = original
-        setattr(module, name, spy)
+        # the kernel's module and every corridor module that imported it by name
+        for holder in list(sys.modules.values()):
+            if getattr(holder, "__name__", "").startswith("corridor.") and (
+                getattr(holder, name, None) is original
+            ):
+                wrapped[(holder, name)] = original
+                setattr(holder, name, spy)
     try:
         sim = Simulation("baseline", *FULL, seed=3)
         draw = sim.run_draw(0)

@@ -185,3 +185,15 @@ def test_plan_bad_input_is_one_line_and_writes_nothing(tmp_path, change, where):
     assert r.exit_code == 2, r.output
     assert where in r.output and len(r.output.strip().splitlines()) == 1, r.output
     assert not out.exists()
+
+
+def test_plan_not_met_writes_its_answer_and_exits_1(tmp_path):
+    out = tmp_path / "p"
+    args = ["plan", "--lever", "orr.capacity.standard_beds", "--from", "2014-01-15", "--range",
+            "0..10", "--step", "10", "--target", "cbp_over_72h peak < 0", "--draws", "1",
+            "--start", "2014-01-01", "--end", "2014-03-01", "--workers", "1", "--out", str(out)]  # fmt: skip
+    r = runner.invoke(app, args)
+    assert r.exit_code == 1, r.output
+    rec = json.loads((out / "plan.json").read_text())
+    assert rec["level"] is None and rec["met"] is False
+    assert "NOT MET: no level of orr.capacity.standard_beds in 0..10" in r.output

@@ -512,7 +512,7 @@ def plan(
     overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
 ) -> None:
     """The smallest level of a lever meeting every target with at least --probability, over
-    shared draws: plan.json and plan.csv."""
+    shared draws: plan.json and plan.csv (exit status 1 when no level in the range does)."""
     from corridor.analysis.plan import level_grid, parse_range
     from corridor.analysis.plan_model import PlanSetup, run_plan
     from corridor.analysis.plan_report import write_plan
@@ -546,6 +546,12 @@ def plan(
     _print_plan(record)
     err.print(f"plan: {len(record['curve'])} levels x {draws} draws in "
               f"{time.perf_counter() - t0:.1f} s -> {out_dir}")  # fmt: skip
+    if not record["met"]:  # the files are written; the status lets a script tell "not met"
+        raise typer.Exit(NOT_MET_STATUS)
+
+
+# exit status of `corridor plan` when no level in the range meets the targets (2 is bad input)
+NOT_MET_STATUS = 1
 
 
 def _print_plan(record: dict) -> None:

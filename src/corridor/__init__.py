@@ -20,8 +20,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+source"
 
-from corridor.simulation import Result, Simulation  # noqa: E402
-
 
 def compare(
     scenarios: list[str],
@@ -40,3 +38,13 @@ def compare(
 
 
 __all__ = ["Simulation", "Result", "compare", "__version__"]
+
+
+def __getattr__(name: str):
+    # imported on first use, so that the command line checks its options and limits in well
+    # under a second, before the model (numba, pandas) is loaded
+    if name in ("Simulation", "Result"):
+        from corridor import simulation
+
+        return getattr(simulation, name)
+    raise AttributeError(f"module 'corridor' has no attribute {name!r}")

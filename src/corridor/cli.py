@@ -64,6 +64,20 @@ def _fail(e: CorridorError) -> None:
     raise typer.Exit(2)
 
 
+def _check_limits(start, end, draws: int, evaluations: int | None = None) -> None:
+    """corridor.limits, checked before the model is even imported (refused in well under 1 s)."""
+    from corridor import limits
+
+    try:
+        limits.check_window(start, end)
+        limits.check_draws(draws)
+        if evaluations is not None:
+            limits.check_count(evaluations, "--evaluations", limits.MAX_EVALUATIONS,
+                               what=" (corridor.limits.MAX_EVALUATIONS)")  # fmt: skip
+    except CorridorError as e:
+        _fail(e)
+
+
 def _inputs(*paths: Path | str | None, scenarios: Sequence[str] = ()) -> list[Path]:
     """The files and directories a command reads: --out may never be, hold or lie in one."""
     found = [Path(p) for p in paths if p]
@@ -105,6 +119,7 @@ def run(
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
 ) -> None:
     """Simulate a scenario and write daily.parquet, fiscal_years.csv and run.json into --out."""
+    _check_limits(start, end, draws=draws)
     from corridor.outputs.save import save_run
     from corridor.outputs.writer import check_target
     from corridor.simulation import STAGES, Simulation
@@ -310,6 +325,7 @@ def backtest(
 ) -> None:
     """Run the historical baseline and score it against sourced facts (backtest.csv, charts,
     index.html)."""
+    _check_limits(start, end, draws=draws)
     from corridor.analysis.backtest import read_facts, run_backtest
     from corridor.analysis.backtest_report import (
         SUMMARY_HEADER,
@@ -370,6 +386,7 @@ def calibrate(
 ) -> None:
     """Fit assumption parameters (only those) to target facts; write the calibrated set and its
     record."""
+    _check_limits(start, end, draws=draws, evaluations=evaluations)
     from corridor.analysis.calibrate import calibrate as fit_parameters
     from corridor.analysis.calibrate import write_calibration
     from corridor.outputs.writer import check_target
@@ -424,6 +441,7 @@ def compare(
     ),
 ) -> None:
     """Compare scenarios draw by draw: comparison.csv, spending.csv, charts and index.html."""
+    _check_limits(start, end, draws=draws)
     from corridor.analysis.compare import compare as run_compare
     from corridor.analysis.compare import write_comparison
     from corridor.outputs.writer import check_target

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor import worker
+from corridor import limits, worker
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
 from corridor.errors import CorridorError
@@ -36,7 +36,7 @@ from corridor.stages import arrivals, border, court, in_country, origin, shelter
 from corridor.stages.children import Children
 from corridor.stages.context import RunContext
 
-HISTORY_START = dt.date(2008, 10, 1)
+HISTORY_START = limits.FIRST_DAY  # the first month of the shipped arrivals
 # Stages after arrivals, in the order a child meets them. Each is a module with
 # run(ctx) (adds its columns to ctx.children) and metrics(ctx, tally, out).
 # origin (levers) and in_country act on departures, so they come before the border.
@@ -147,8 +147,8 @@ class Simulation:
         self.end = parse_date(end, "--end")
         if self.end < self.start:
             raise CorridorError("--end", f"{self.end} is before --start {self.start}")
-        if draws < 1:
-            raise CorridorError("--draws", f"{draws} must be at least 1")
+        limits.check_window(self.start, self.end)
+        limits.check_draws(draws)
         if seed < 0:
             raise CorridorError("--seed", f"{seed} must be 0 or more")
         self.seed, self.n_draws = int(seed), int(draws)
@@ -176,6 +176,9 @@ class Simulation:
             first = min(self._user_arrivals["month"])
             origin = first if arrivals_mode == "replace" else min(first, HISTORY_START)
         self.clock = Clock.between(min(origin, self.start), self.end)
+        if self._user_arrivals is None:
+            most = max(most_children(p, self.end) for p in (self.base_params, self.params))
+            limits.check_children(most, "--end")
 
     @property
     def arrivals_note(self) -> str | None:
@@ -335,3 +338,26 @@ def add_cost_total(out: DailyMetrics) -> None:
         else:  # a cost that exists only for "all" (e.g. aid spending)
             total[-1] += m.values[0]
     out.add("cost_total", "flow", total, unit="USD")
+
+
+def most_children(params: ParameterSet, end: dt.date) -> float:
+    """An upper bound on the children of one draw up to ``end``: the shipped history plus the
+    projection's largest yearly value (stated or assumed high) for every year past history."""
+    hist = arrivals.history_monthly()
+    last = arrivals.history_end()
+    total = float(hist["children"].sum())
+    if end > last:
+        spec = params["origin.projection.annual_children"].spec
+        candidates = list(spec.values.values())
+        if spec.assumption is not None and not spec.assumption.relative:
+            candidates.append(spec.assumption.high)
+        per_year = max(sum(v.values()) if isinstance(v, dict) else float(v) for v in candidates)
+        if spec.assumption is not None and spec.assumption.relative:
+            per_year *= float(np.max(list(_flat(spec.assumption.high))))
+        season = float(np.max(arrivals.seasonal_index()))
+        total += per_year * season * ((end - last).days + 31) / 365.25
+    return total
+
+
+def _flat(v) -> list[float]:
+    return [float(x) for x in v.values()] if isinstance(v, dict) else [float(v)]

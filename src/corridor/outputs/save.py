@@ -61,6 +61,7 @@ def write_long_parquet(df, path: Path) -> None:
 def save_run(result, out: Path, arrivals_file: Path | None = None, records: bool = False,
              overwrite: bool = False, inputs=()) -> None:  # fmt: skip
     """``inputs``: what the command read (see ``corridor.outputs.writer.output_dir``)."""
+
     def parquet(df):
         return lambda path: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
 

@@ -30,14 +30,34 @@ regime change is a new dated value, never an ``if`` in the model code.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from corridor.engine.delays import SHAPES as DELAY_SHAPES
+from corridor.limits import UNIT_MAX, unit_max
 
-Number = float
-Value = float | dict[str, float]
+
+def _number(v: Any) -> Any:
+    """A number, never ``true``/``false`` (YAML booleans would otherwise read as 1 and 0)."""
+    if isinstance(v, bool):
+        raise ValueError(f"{str(v).lower()} is not a number")
+    return v
+
+
+def _finite(v: float) -> float:
+    if not math.isfinite(v):
+        raise ValueError(f"{v} is not a finite number")
+    return v
+
+
+# A parameter file's number: non-finite values reach the range check below, which names the
+# allowed range. A scenario change's number (a value set, added or a factor) must be finite.
+Number = Annotated[float, BeforeValidator(_number)]
+Value = Number | dict[str, Number]
+FiniteNumber = Annotated[float, BeforeValidator(_number), AfterValidator(_finite)]
+FiniteValue = FiniteNumber | dict[str, FiniteNumber]
 
 # Units and the ranges their values must lie in. Every unit not bounded above is non-negative.
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -113,8 +133,8 @@ class Assumption(BaseModel):
     """A number that no source gives: its plausible range and why."""
 
     model_config = ConfigDict(extra="forbid")
-    low: Value
-    high: Value
+    low: FiniteValue
+    high: FiniteValue
     reason: str = Field(min_length=3)
     relative: bool = False  # low/high are multipliers of every dated value, not absolute values
 
@@ -164,22 +184,41 @@ class ParameterFile(BaseModel):
         lo, hi = self.allowed_range()
         for date, v in self.values.items():
             for group, x in _items(v):
-                if not lo <= x <= hi:
+                if not (math.isfinite(x) and lo <= x <= hi):
                     where = f"values.{date}" + (f".{group}" if group else "")
-                    raise ValueError(f"{where}: {x} is outside the allowed range [{lo}, {hi}]")
+                    what = "is outside" if math.isfinite(x) else "is not a finite number in"
+                    raise ValueError(
+                        f"{where}: {x} {what} the allowed range [{lo:g}, {hi:g}] {self.unit}"
+                    )
         if self.assumption is not None and not self.assumption.relative:
             a = self.assumption
             if _shape(a.low) != next(iter(shapes)) or _shape(a.high) != next(iter(shapes)):
                 raise ValueError("assumption: low and high must have the same groups as values")
             for (g, low), (_, high) in zip(_items(a.low), _items(a.high), strict=True):
-                if not lo <= low <= high <= hi:
+                if not (math.isfinite(low) and math.isfinite(high) and lo <= low <= high <= hi):
                     raise ValueError(
-                        f"assumption{'.' + g if g else ''}: need {lo} <= low <= high <= {hi}"
+                        f"assumption{'.' + g if g else ''}: need {lo:g} <= low <= high <= {hi:g}"
+                    )
+        if self.assumption is not None and self.assumption.relative:
+            a = self.assumption
+            for (g, low), (_, high) in zip(_items(a.low), _items(a.high), strict=False):
+                if not (
+                    math.isfinite(low)
+                    and math.isfinite(high)
+                    and 0 <= low <= high <= UNIT_MAX["ratio"]
+                ):
+                    raise ValueError(
+                        f"assumption{'.' + g if g else ''}: relative multipliers need "
+                        f"0 <= low <= high <= {UNIT_MAX['ratio']:g}"
                     )
         return self
 
     def allowed_range(self) -> tuple[float, float]:
         lo, hi = UNIT_BOUNDS.get(self.unit, (-float("inf"), float("inf")))
+        # every range is finite (corridor.limits.UNIT_MAX): an absurd number is refused, and
+        # .inf never silently becomes a capacity, a duration or a count
+        cap = unit_max(self.unit)
+        lo, hi = max(lo, -cap), min(hi, cap)
         if self.bounds is not None:
             lo, hi = max(lo, self.bounds[0]), min(hi, self.bounds[1])
         return lo, hi

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 from pydantic import ValidationError
 
+from corridor import limits
 from corridor.errors import CorridorError
 from corridor.parameters.schema import ParameterFile, Value
 
@@ -59,12 +60,22 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _n
 
 
 def read_yaml(path: Path) -> object:
-    """Read one YAML file, turning any syntax problem into a one-line error naming the file."""
+    """Read one YAML file, turning any syntax problem into a one-line error naming the file.
+
+    The text must be UTF-8 (a byte-order mark is fine) and within corridor.limits.MAX_YAML_BYTES."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return yaml.load(f, Loader=_StrictLoader)
+        limits.check_file_size(Path(path), limits.MAX_YAML_BYTES, "a YAML file")
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+        if "\x00" in text:  # UTF-16 of ASCII text decodes as UTF-8 with NULs between
+            raise UnicodeError
+        return yaml.load(text, Loader=_StrictLoader)
     except FileNotFoundError:
         raise CorridorError(str(path), "file not found") from None
+    except UnicodeError:
+        raise CorridorError(str(path), "is not UTF-8 text (UTF-8 expected)") from None
+    except IsADirectoryError:
+        raise CorridorError(str(path), "is a directory, not a YAML file") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""
@@ -75,7 +86,10 @@ def read_yaml(path: Path) -> object:
 def pydantic_message(e: ValidationError) -> str:
     """The first validation problem as 'field: message', on one line."""
     err = e.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
+    # drop pydantic's names of validators and union members ("function-before[...]", "dict[...]")
+    loc = ".".join(
+        str(p) for p in err["loc"] if not (str(p).startswith("function-") or "[" in str(p))
+    )
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
@@ -260,8 +274,24 @@ def _load_file(file: Path, root: Path) -> Parameter:
     return Parameter(_path_of(file, root), str(file), spec)
 
 
+YAML_SUFFIXES = (".yaml", ".yml")  # treated alike everywhere
+
+
 def _yaml_files(root: Path) -> Iterable[Path]:
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    """Every .yaml and .yml file under ``root``; the same parameter in both is refused."""
+    files = sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    if len(files) > limits.MAX_OVERLAY_FILES:
+        raise CorridorError(
+            str(root), f"more than {limits.MAX_OVERLAY_FILES:,} YAML files "
+            "(corridor.limits.MAX_OVERLAY_FILES)",
+        )  # fmt: skip
+    seen: dict[Path, Path] = {}
+    for f in files:
+        stem = f.with_suffix("")
+        if stem in seen:
+            raise CorridorError(str(f), f"the same parameter as {seen[stem].name}; keep one file")
+        seen[stem] = f
+    return files
 
 
 @cache

@@ -225,7 +225,7 @@ def _rebuild(
 
 
 def available() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(LIBRARY.glob("*.yaml"))}
+    return {p.stem: p for p in sorted(LIBRARY.iterdir()) if p.suffix in (".yaml", ".yml")}
 
 
 def _read(ref: str) -> tuple[str, ScenarioFile]:

@@ -40,7 +40,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from corridor.parameters.schema import Assumption, Date, Source, Value, _parse_date
+from corridor.limits import UNIT_MAX
+from corridor.parameters.schema import (
+    Assumption,
+    Date,
+    FiniteNumber,
+    FiniteValue,
+    Source,
+    Value,
+    _parse_date,
+)
 
 OPERATIONS = ("set", "add", "scale")
 # Cost metrics a spending line may feed. ``modelled``: the money buys capacity (beds, judges,
@@ -64,7 +73,7 @@ class Spending(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     agency: str
-    amount: float = Field(ge=0)
+    amount: FiniteNumber = Field(ge=0, le=UNIT_MAX["USD"])
     start: Date
     end: Date
     source: str = Field(min_length=2)
@@ -104,9 +113,9 @@ class Change(BaseModel):
     """One parameter's change: exactly one operation, with its provenance."""
 
     model_config = ConfigDict(extra="forbid")
-    set: dict[Date, Value] | None = None
-    add: dict[Date, Value] | None = None
-    scale: dict[Date, Value] | None = None
+    set: dict[Date, FiniteValue] | None = None
+    add: dict[Date, FiniteValue] | None = None
+    scale: dict[Date, FiniteValue] | None = None
     sources: list[Source] = Field(default_factory=list)
     assumption: Assumption | None = None
     note: str | None = None

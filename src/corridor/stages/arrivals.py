@@ -6,7 +6,8 @@ Those counts are kept exactly; only the day and hour within the month are random
 the expected count per country and month is the projection parameter spread by the seasonal
 profile (``data/history/seasonal_profile.csv``), and the count is Poisson.
 
-A user's CSV (``--arrivals FILE``: ``month,country,children``) replaces, by default, only the
+A user's CSV (``--arrivals FILE``: ``month,country,children``, read and validated by
+``corridor.stages.arrivals_csv``) replaces, by default, only the
 months and countries it has (``merge``): every other month and country keeps its history or
 projection, with the same random numbers as without the file. ``replace`` (the old behaviour)
 uses the file alone: months and countries it lacks have no arrivals, and the simulated period
@@ -23,8 +24,8 @@ import pandas as pd
 
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
-from corridor.errors import CorridorError
 from corridor.parameters.tree import ParameterSet
+from corridor.stages.arrivals_csv import read_arrivals_csv  # the --arrivals file
 from corridor.stages.children import COUNTRIES, Children
 
 HISTORY_DIR = Path(__file__).parent.parent / "data" / "history"
@@ -35,7 +36,6 @@ AGE_BANDS = {
     "a15_16": (15, 17),
     "a17": (17, 18),
 }
-_COUNTRY_ALIASES = {"OTHER": "OTH"}
 ARRIVALS_MODES = ("merge", "replace")
 
 
@@ -56,59 +56,6 @@ def history_end() -> dt.date:
     """The last day with historical arrivals."""
     last = max(history_monthly()["month"])
     return (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
-
-
-def read_arrivals_csv(path: Path) -> pd.DataFrame:
-    """A user's arrivals file, validated: every problem is one line naming the file and field."""
-    where = str(path)
-    if not Path(path).is_file():
-        raise CorridorError(where, "arrivals file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as e:  # pandas raises several types for unreadable CSV
-        raise CorridorError(where, f"not a readable CSV ({type(e).__name__})") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    for col in ("month", "country", "children"):
-        if col not in raw.columns:
-            raise CorridorError(where, f"missing column '{col}' (need month,country,children)")
-    if raw.empty:
-        raise CorridorError(where, "no rows")
-    rows = []
-    for i, r in raw.iterrows():
-        line = f"{where}: row {i + 2}"
-        month = r["month"].strip()
-        try:
-            first = dt.datetime.strptime(month, "%Y-%m").date()
-        except ValueError:
-            raise CorridorError(line, f"month '{month}' is not a month (YYYY-MM)") from None
-        country = _COUNTRY_ALIASES.get(r["country"].strip().upper(), r["country"].strip().upper())
-        if country not in COUNTRIES:
-            raise CorridorError(
-                line, f"country '{r['country']}' is not one of {', '.join(COUNTRIES)}"
-            )
-        try:
-            n = float(r["children"])
-        except ValueError:
-            raise CorridorError(line, f"children '{r['children']}' is not a number") from None
-        if not np.isfinite(n) or n < 0:
-            raise CorridorError(line, f"children {r['children']} must be a count >= 0")
-        rows.append((first, country, n))
-    df = pd.DataFrame(rows, columns=["month", "country", "children"])
-    dup = df.duplicated(["month", "country"])
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        raise CorridorError(f"{where}: row {i + 2}", "month and country repeat an earlier row")
-    df["children"] = _round_preserving_total(df["children"].to_numpy())
-    return df
-
-
-def _round_preserving_total(x: np.ndarray) -> np.ndarray:
-    """Integers that add up to the rounded total (largest remainder)."""
-    base = np.floor(x)
-    short = int(round(x.sum() - base.sum()))
-    if short > 0:
-        base[np.argsort(-(x - base), kind="stable")[:short]] += 1
-    return base.astype(np.int64)
 
 
 def projected_monthly(params: ParameterSet, first: dt.date, last: dt.date, rng) -> pd.DataFrame:

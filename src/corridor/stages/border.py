@@ -63,6 +63,10 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     t_over = c.t_arrival + limit[day]
     over = c.t_leave_cbp > t_over
     out.add("cbp_over_72h", "stock", tally.stock(t_over, c.t_leave_cbp, over), unit="child")
-    out.add("cbp_awaiting_bed", "stock", tally.stock(c.t_referral, c.t_bed_assigned), unit="child")
+    # waiting ends with a bed, or on leaving CBP without one (turned 18: to ICE custody)
+    awaiting_end = np.minimum(c.t_bed_assigned, c.t_leave_cbp)
+    referred = np.isfinite(c.t_referral)  # returned and expelled children never wait for a bed
+    awaiting = tally.stock(c.t_referral, awaiting_end, referred)
+    out.add("cbp_awaiting_bed", "stock", awaiting, unit="child")
     cost = params["border.cost_per_child_day"].daily(clock.origin, clock.n_days)
     out.add("cost_cbp", "flow", tally.child_days(c.t_arrival, c.t_leave_cbp) * cost, unit="USD")

@@ -217,3 +217,23 @@ def test_too_many_projected_children_are_refused_up_front(tmp_path):
     params = overlay(tmp_path, "origin.projection.annual_children", edit)
     args = ["run", "--start", "2030-01-01", "--end", "2040-01-01", "--params", str(params)]
     refused(args, "MAX_CHILDREN_PER_RUN", out=tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    "spoil, words",
+    [
+        (lambda t: t.encode("utf-16"), ["UTF-8 expected"]),
+        (lambda t: (t.rstrip("\n") + ",extra\n").encode(), ["fields where the header has"]),
+    ],
+)
+def test_a_bad_facts_file_is_one_line(tmp_path, spoil, words):
+    from corridor.analysis.backtest import DATA, read_facts
+
+    shipped = sorted((DATA / "facts").glob("*.csv"))[0].read_text(encoding="utf-8")
+    f = tmp_path / "facts.csv"
+    f.write_bytes(spoil("\n".join(shipped.splitlines()[:3]) + "\n"))
+    with pytest.raises(CorridorError) as e:
+        read_facts([f])
+    assert str(f) in str(e.value) and "\n" not in str(e.value)
+    for w in words:
+        assert w in str(e.value)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.csv_check import check_csv
 from corridor.errors import CorridorError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -168,8 +169,9 @@ def read_facts(paths: Iterable[str | Path]) -> list[Fact]:
         where = str(path)
         if not path.is_file():
             raise CorridorError(where, "facts file not found")
+        check_csv(path, "a facts CSV")  # encoding, size, rows, field counts
         try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except Exception as e:  # pandas raises several types for unreadable CSV
             raise CorridorError(where, f"not a readable CSV ({type(e).__name__})") from None
         raw.columns = [c.strip() for c in raw.columns]

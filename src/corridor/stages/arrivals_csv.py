@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from corridor import limits
+from corridor.csv_check import NOT_UTF8
 from corridor.errors import CorridorError
 from corridor.stages.children import COUNTRIES
 
 COLUMNS = ("month", "country", "children")
 COUNTRY_ALIASES = {"OTHER": "OTH"}
-NOT_UTF8 = "is not UTF-8 text (UTF-8 expected; save the file as UTF-8 CSV)"
 
 
 def _month(text: str, row: str) -> dt.date:

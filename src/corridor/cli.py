@@ -527,10 +527,13 @@ def plan(
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
 ) -> None:
     """The smallest level of a lever meeting every target with at least --probability, over
     shared draws: plan.json and plan.csv (exit status 1 when no level in the range does)."""
+    _check_limits(start, end, draws=draws)
     from corridor.analysis.plan import level_grid, parse_range
     from corridor.analysis.plan_model import PlanSetup, run_plan
     from corridor.analysis.plan_report import write_plan
@@ -540,7 +543,8 @@ def plan(
 
     t0 = time.perf_counter()
     try:
-        check_target(out_dir, overwrite)
+        inputs = _inputs(params, scenarios=[scenario])
+        check_target(out_dir, overwrite, inputs)
         targets = [parse_target(t) for t in target]
         grid = level_grid(*parse_range(range_), step)
         if not 0.0 < probability <= 1.0:
@@ -558,7 +562,7 @@ def plan(
             result = run_plan(setup, targets, grid, probability, workers,
                               progress=lambda: bar.update(task, advance=1),
                               cluster=cluster)  # fmt: skip
-        record = write_plan(result, out_dir, overwrite)
+        record = write_plan(result, out_dir, overwrite, inputs=inputs)
     except CorridorError as e:
         _fail(e)
     _print_plan(record)
@@ -617,10 +621,13 @@ def sensitivity(
     ),
     workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
-    overwrite: bool = typer.Option(False, help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, help="Replace --out if it is an unchanged corridor output (never other files)."
+    ),
 ) -> None:
     """Which assumptions drive a metric: SALib Morris or Sobol over every parameter with a
     range; sensitivity.csv, a tornado chart, samples.parquet and run.json."""
+    _check_limits(start, end, draws=1)
     from corridor.analysis.sensitivity import run_sensitivity, sample
     from corridor.analysis.sensitivity_model import (
         SensitivitySetup,
@@ -635,7 +642,8 @@ def sensitivity(
 
     t0 = time.perf_counter()
     try:
-        check_target(out_dir, overwrite)
+        inputs = _inputs(params, scenarios=[scenario])
+        check_target(out_dir, overwrite, inputs)
         setup = SensitivitySetup(scenario, metric, statistic, parse_date(start, "--start"),
                                  parse_date(end, "--end"), seed,
                                  str(params) if params else None)  # fmt: skip
@@ -656,7 +664,7 @@ def sensitivity(
                 model = SimulationModel(setup, names, ex, lambda: bar.update(task, advance=1))
                 s = run_sensitivity(model, names, method, samples, seed)
         secs = time.perf_counter() - t0
-        record = write_sensitivity(s, fs, setup, out_dir, overwrite, secs)
+        record = write_sensitivity(s, fs, setup, out_dir, overwrite, secs, inputs=inputs)
     except CorridorError as e:
         _fail(e)
     t = record["table"]

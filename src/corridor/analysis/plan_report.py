@@ -104,12 +104,15 @@ def plan_record(r: PlanResult, command: str = "") -> dict:
     }
 
 
-def write_plan(r: PlanResult, out: Path, overwrite: bool = False, command: str = "") -> dict:
-    """plan.json and plan.csv, written atomically into ``out``."""
+def write_plan(
+    r: PlanResult, out: Path, overwrite: bool = False, command: str = "", inputs=()
+) -> dict:
+    """plan.json and plan.csv, written atomically into ``out`` (``inputs``: what it read, which
+    ``out`` may never replace; see corridor.outputs.writer)."""
     from corridor.outputs.writer import atomic_directory
 
     record = plan_record(r, command)
-    with atomic_directory(Path(out), overwrite) as tmp:
+    with atomic_directory(Path(out), overwrite, inputs) as tmp:
         curve_table(r).to_csv(tmp / "plan.csv", index=False)
         with open(tmp / "plan.json", "w", encoding="utf-8") as f:
             json.dump(record, f, indent=2, default=str)

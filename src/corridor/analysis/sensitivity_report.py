@@ -62,7 +62,7 @@ def tornado(s: Sensitivity, t: pd.DataFrame, path_stem: Path, title: str) -> lis
 
 
 def write_sensitivity(s: Sensitivity, factors, setup, out: Path, overwrite: bool = False,
-                      seconds: float = 0.0, command: str = "") -> dict:  # fmt: skip
+                      seconds: float = 0.0, command: str = "", inputs=()) -> dict:  # fmt: skip
     from corridor import __version__
     from corridor.outputs.writer import atomic_directory, sha256
 
@@ -92,7 +92,7 @@ def write_sensitivity(s: Sensitivity, factors, setup, out: Path, overwrite: bool
         "command": command or " ".join(["corridor", *sys.argv[1:]]),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    with atomic_directory(Path(out), overwrite) as tmp:
+    with atomic_directory(Path(out), overwrite, inputs) as tmp:
         t.to_csv(tmp / "sensitivity.csv", index=False)
         samples = pd.DataFrame(s.X, columns=s.names)
         samples["output"] = s.Y

@@ -46,6 +46,7 @@ MAX_OVERLAY_FILES = 5_000  # YAML files in a --params directory
 # engines' integer arithmetic and the arrays they size (judges, beds) cannot overflow.
 UNIT_MAX: dict[str, float] = {
     "share": 1.0,
+    "share/day": 1.0,
     "day": 36_500.0,  # 100 years
     "hour": 876_000.0,  # 100 years
     "year": 100.0,

@@ -62,7 +62,7 @@ configs = st.fixed_dictionaries(
 def test_stocks_are_never_negative_and_parts_stay_within_their_whole(tmp_path, cfg):
     sim = Simulation(
         "baseline", "2014-01-01", "2014-12-31", seed=cfg["seed"],
-        arrivals_file=_arrivals_csv(tmp_path, cfg["counts"]),
+        arrivals_file=_arrivals_csv(tmp_path, cfg["counts"]), arrivals_mode="replace",
     )  # fmt: skip
     p = const(sim.params, "orr.capacity.standard_beds", cfg["beds"])
     p = const(p, "orr.influx.available_beds", cfg["influx"])
@@ -92,7 +92,7 @@ def test_children_who_turn_18_waiting_in_cbp_leave_the_waiting_stock(tmp_path):
     """No beds at all: every referred child waits until 18, then leaves CBP for ICE."""
     sim = Simulation(
         "baseline", "2014-01-01", "2015-12-31", seed=3,
-        arrivals_file=_arrivals_csv(tmp_path, {(MONTHS[0], "GT"): 200}),
+        arrivals_file=_arrivals_csv(tmp_path, {(MONTHS[0], "GT"): 200}), arrivals_mode="replace",
     )  # fmt: skip
     p = const(sim.params, "orr.capacity.standard_beds", 0)
     p = const(p, "orr.influx.available_beds", 0)

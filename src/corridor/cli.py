@@ -64,12 +64,13 @@ def _fail(e: CorridorError) -> None:
     raise typer.Exit(2)
 
 
-def _check_limits(start, end, draws: int, evaluations: int | None = None) -> None:
-    """corridor.limits, checked before the model is even imported (refused in well under 1 s)."""
+def _check_limits(start, end, draws: int, evaluations: int | None = None, arrivals=None) -> None:
+    """corridor.limits, checked before the model is even imported (refused in well under 1 s);
+    with --arrivals the earliest start is the file's first month, checked once it is read."""
     from corridor import limits
 
     try:
-        limits.check_window(start, end)
+        limits.check_window(start, end, first_day=None if arrivals else limits.FIRST_DAY)
         limits.check_draws(draws)
         if evaluations is not None:
             limits.check_count(evaluations, "--evaluations", limits.MAX_EVALUATIONS,
@@ -119,7 +120,7 @@ def run(
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
 ) -> None:
     """Simulate a scenario and write daily.parquet, fiscal_years.csv and run.json into --out."""
-    _check_limits(start, end, draws=draws)
+    _check_limits(start, end, draws=draws, arrivals=arrivals)
     from corridor.outputs.save import save_run
     from corridor.outputs.writer import check_target
     from corridor.simulation import STAGES, Simulation
@@ -325,7 +326,7 @@ def backtest(
 ) -> None:
     """Run the historical baseline and score it against sourced facts (backtest.csv, charts,
     index.html)."""
-    _check_limits(start, end, draws=draws)
+    _check_limits(start, end, draws=draws, arrivals=arrivals)
     from corridor.analysis.backtest import read_facts, run_backtest
     from corridor.analysis.backtest_report import (
         SUMMARY_HEADER,
@@ -441,7 +442,7 @@ def compare(
     ),
 ) -> None:
     """Compare scenarios draw by draw: comparison.csv, spending.csv, charts and index.html."""
-    _check_limits(start, end, draws=draws)
+    _check_limits(start, end, draws=draws, arrivals=arrivals)
     from corridor.analysis.compare import compare as run_compare
     from corridor.analysis.compare import write_comparison
     from corridor.outputs.writer import check_target

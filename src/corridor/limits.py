@@ -23,6 +23,9 @@ from corridor.errors import CorridorError
 # constant, and beyond 15 years from now they mean nothing.
 FIRST_DAY = dt.date(2008, 10, 1)
 HORIZON = dt.date(2040, 9, 30)  # the end of FY2040
+# A user's arrivals file may start earlier (its first month then opens the window; every
+# parameter holds its first dated value before October 2008), but not before this month.
+EARLIEST_MONTH = dt.date(2000, 1, 1)
 
 # Monte Carlo draws of one command (per scenario for compare). A run keeps every draw's daily
 # series in memory (about 20 MB a draw over FY2009-FY2026), so 1,000 draws is ~20 GB; the
@@ -91,16 +94,20 @@ def _date(text: str | dt.date, name: str) -> dt.date:
         raise CorridorError(name, f"'{text}' is not a valid date (YYYY-MM-DD)") from None
 
 
-def check_window(start: str | dt.date | None, end: str | dt.date | None) -> None:
-    """Refuse a window before the first day of data or past the horizon."""
+def check_window(
+    start: str | dt.date | None, end: str | dt.date | None, first_day: dt.date | None = FIRST_DAY
+) -> None:
+    """Refuse a window before the first day of data (``first_day``: the shipped history's, or an
+    arrivals file's first month; None: not known yet) or past the horizon."""
     for text, name in ((start, "--start"), (end, "--end")):
         if text is None:
             continue
         d = _date(text, name)
-        if d < FIRST_DAY:
+        if first_day is not None and d < first_day:
             raise CorridorError(
-                name, f"{d} is before the first day of data {FIRST_DAY} (corridor.limits.FIRST_DAY)"
-            )
+                name, f"{d} is before the first day of data {first_day} (corridor.limits.FIRST_DAY "
+                "or the first month of --arrivals)",
+            )  # fmt: skip
         if d > HORIZON:
             raise CorridorError(
                 name, f"{d} is after the horizon {HORIZON} (corridor.limits.HORIZON)"

@@ -147,7 +147,9 @@ class Simulation:
         self.end = parse_date(end, "--end")
         if self.end < self.start:
             raise CorridorError("--end", f"{self.end} is before --start {self.start}")
-        limits.check_window(self.start, self.end)
+        limits.check_window(
+            self.start, self.end, first_day=None if arrivals_file else HISTORY_START
+        )
         limits.check_draws(draws)
         if seed < 0:
             raise CorridorError("--seed", f"{seed} must be 0 or more")
@@ -175,9 +177,13 @@ class Simulation:
         if self._user_arrivals is not None:
             first = min(self._user_arrivals["month"])
             origin = first if arrivals_mode == "replace" else min(first, HISTORY_START)
+        limits.check_window(self.start, self.end, first_day=min(origin, HISTORY_START))
         self.clock = Clock.between(min(origin, self.start), self.end)
-        if self._user_arrivals is None:
+        if self._user_arrivals is None or arrivals_mode != "replace":
+            # history and projection (a merged file's own rows were checked when it was read)
             most = max(most_children(p, self.end) for p in (self.base_params, self.params))
+            if self._user_arrivals is not None:
+                most += float(self._user_arrivals["children"].sum())
             limits.check_children(most, "--end")
 
     @property

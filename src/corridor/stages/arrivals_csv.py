@@ -33,10 +33,10 @@ def _month(text: str, row: str) -> dt.date:
         first = dt.datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError:
         raise CorridorError(row, f"month '{text}' is not a month (YYYY-MM)") from None
-    if first < limits.FIRST_DAY.replace(day=1) or first > limits.HORIZON:
+    if first < limits.EARLIEST_MONTH or first > limits.HORIZON:
         raise CorridorError(
-            row, f"month {text.strip()} is outside {limits.FIRST_DAY:%Y-%m} to "
-            f"{limits.HORIZON:%Y-%m} (corridor.limits.FIRST_DAY, HORIZON)",
+            row, f"month {text.strip()} is outside {limits.EARLIEST_MONTH:%Y-%m} to "
+            f"{limits.HORIZON:%Y-%m} (corridor.limits.EARLIEST_MONTH, HORIZON)",
         )  # fmt: skip
     return first
 

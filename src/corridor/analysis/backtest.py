@@ -475,7 +475,8 @@ FAMILIES = {
 
 FAMILY_ORDER = (
     "Arrivals, annual", "Arrivals, annual, by country", "Arrivals, monthly",
-    "Arrivals, partial years", "Border returns and expulsions", "ORR referrals, annual",
+    "Arrivals, partial years", "Arrivals at ports of entry", "Arrivals, all CBP (DHS)",
+    "Border returns and expulsions", "ORR referrals, annual",
     "ORR referrals, other periods", "ORR releases and discharges", "Sponsor categories",
     "Length of care", "Capacity", "Census", "Juvenile filings, annual",
     "Juvenile filings, other periods", "Juvenile pending cases", "Total pending cases",
@@ -489,6 +490,10 @@ def _group_key(g: str) -> tuple:
 
 
 def family_of(f: Fact) -> str:
+    if f.metric == "arrivals_ports":
+        return "Arrivals at ports of entry"
+    if f.metric == "arrivals+arrivals_ports":
+        return "Arrivals, all CBP (DHS)"
     if f.metric == "arrivals":
         if is_fiscal_year(f.period):
             return "Arrivals, annual, by country" if f.group != "all" else "Arrivals, annual"

@@ -544,7 +544,14 @@ def calibration_targets(params) -> dict[str, list[str]]:
     return tuned
 
 
-def fact_role(fid: str, inputs: set[str], tuned: dict, cited: dict) -> str:
+# metrics the arrival history gives: a fact on them (or on their sum) over historical months is
+# reproduced by construction, even when the history was not built from that very row
+GIVEN_METRICS = {"arrivals", "arrivals_ports"}
+
+
+def fact_role(
+    fid: str, inputs: set[str], tuned: dict, cited: dict, metric: str | None = None
+) -> str:
     """How a fact relates to the model: ``calibration target`` (a value was tuned to it),
     ``input`` (the model is given it), ``parameter source`` (a parameter cites it) or
     ``independent`` (nothing in the model used it: a real test)."""
@@ -554,6 +561,8 @@ def fact_role(fid: str, inputs: set[str], tuned: dict, cited: dict) -> str:
         return "input"
     if fid in cited:
         return "parameter source"
+    if metric is not None and set(metric.split("+")) <= GIVEN_METRICS:
+        return "input"
     return "independent"
 
 
@@ -661,7 +670,7 @@ def run_backtest(
         rel = (med[i] - obs) / obs if ok and obs != 0 else np.nan
         in_band = bool(ok and p10[i] <= obs <= p90[i])
         near = bool(ok and np.isfinite(rel) and abs(rel) <= BAND_TOLERANCE)
-        role = fact_role(f.id, inputs, tuned, cited)
+        role = fact_role(f.id, inputs, tuned, cited, f.metric)
         rows.append({
             "id": f.id, "family": families[i], "metric": f.metric, "group": f.group,
             "statistic": f.statistic, "period": f.period, "first_day": f.start, "last_day": f.end,

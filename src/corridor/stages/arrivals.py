@@ -187,11 +187,7 @@ def arrivals_table(
         parts.append(
             projected_monthly(params, base, first_proj, last_day, streams["arrivals.projection"])
         )
-    table = pd.concat(parts, ignore_index=True)
-    # Border Patrol rows first: their children's random arrival times then do not depend on the
-    # port-of-entry inflow (an assumption that draws sample)
-    rank = table["component"].map({c: i for i, c in enumerate(COMPONENTS)}).to_numpy()
-    return table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def merge_arrivals(table: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
@@ -248,12 +244,18 @@ def make_children(
     country = table["country"].map({c: i for i, c in enumerate(COUNTRIES)}).to_numpy(np.int8)
     port = (table["component"] == "OFO").to_numpy()
 
-    u = streams["arrivals.timing"].random(int(counts.sum()))
+    # each inflow draws its days from its own stream, in row order: a child's day then depends
+    # only on the rows of its own component before it (so the port-of-entry assumption, or a
+    # user's Border Patrol counts for one month, move no other child's day)
+    child_port = np.repeat(port, counts)
+    u = np.empty(len(child_port))
+    for name, mask in (("arrivals.timing", ~child_port), ("arrivals.timing_ports", child_port)):
+        u[mask] = streams[name].random(int(mask.sum()))
     t = np.repeat(first_day, counts) + u * np.repeat(length, counts)
     order = np.argsort(t, kind="stable")
     t = t[order]
     cty = np.repeat(country, counts)[order]
-    at_port = np.repeat(port, counts)[order]
+    at_port = child_port[order]
     keep = (t >= 0) & (t < clock.n_days)  # months partly outside the simulated period
     children = Children(t_arrival=t[keep], country=cty[keep])
     children.port = at_port[keep]

@@ -30,6 +30,9 @@ def test_role_of_a_tuned_fact_is_calibration_target():
     assert fact_role("F-1", {"F-1"}, tuned, cited) == "calibration target"
     assert fact_role("F-2", set(), tuned, cited) == "parameter source"
     assert fact_role("F-3", set(), tuned, cited) == "independent"
+    # a sum of given arrival counts (both inflows) is reproduced by construction
+    assert fact_role("F-3", set(), tuned, cited, "arrivals+arrivals_ports") == "input"
+    assert fact_role("F-3", set(), tuned, cited, "orr_referrals") == "independent"
 
 
 @pytest.mark.parametrize(

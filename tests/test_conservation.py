@@ -37,10 +37,12 @@ def test_each_child_in_exactly_one_state(baseline_2013_2020):
 
 
 def test_cumulative_arrivals_equal_sum_of_stocks(baseline_2013_2020):
-    """arrivals = returned + expelled + in CBP + in ORR + released + transferred to ICE (from
-    ORR or, for children who turned 18 while waiting, from CBP), on every day."""
+    """arrivals (Border Patrol and ports of entry) = returned + expelled + in CBP + in ORR +
+    released + transferred to ICE (from ORR or, for children who turned 18 while waiting, from
+    CBP), on every day."""
     m = baseline_2013_2020.draws[0].metrics
-    arrivals = np.cumsum(m.series("arrivals"))
+    assert m.series("arrivals_ports").sum() > 0
+    arrivals = np.cumsum(m.series("arrivals") + m.series("arrivals_ports"))
     returned = np.cumsum(m.series("returned_contiguous"))
     expelled = np.cumsum(m.series("expelled_title42"))
     released = np.cumsum(m.series("orr_released"))

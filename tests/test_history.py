@@ -47,3 +47,74 @@ def test_cbp_tables_sum_to_the_annual_facts(component, fy, fact):
     t = _cbp_tables()
     got = t[(t["component"] == component) & (t["fy"] == fy)]["children"].sum()
     assert got == int(_facts()[fact])
+
+
+# --- the history table and the arrivals stage ------------------------------------------------
+def _history() -> pd.DataFrame:
+    from corridor.stages.arrivals import history_monthly
+
+    h = history_monthly()
+    h["fy"] = [m.year + (m.month >= 10) for m in h["month"]]
+    return h
+
+
+def test_history_has_both_components_to_august_2025():
+    from corridor.stages.arrivals import history_end
+
+    h = _history()
+    assert history_end().isoformat() == "2025-08-31"
+    usbp = h[h["component"] == "USBP"].groupby("fy")["children"].sum()
+    ofo = h[h["component"] == "OFO"].groupby("fy")["children"].sum()
+    facts = _facts()
+    assert usbp[2014] == int(facts["APP-FY2014"])  # the Border Patrol series is unchanged
+    assert usbp[2025] == int(facts["CBP-UAC-USBP-FY2025-11M"])
+    assert ofo[2016] == int(facts["CBP-UAC-OFO-FY2016"])
+    assert ofo[2025] == int(facts["CBP-UAC-OFO-FY2025-11M"])
+    assert min(ofo.index) == 2015  # earlier port-of-entry years are a parameter
+    by_country = h[(h["component"] == "USBP") & (h["fy"] == 2025)].groupby("country")["children"]
+    for c, n in by_country.sum().items():
+        assert n == int(facts[f"CBP-UAC-CTY-USBP-{c}-FY2025-11M"]), c
+
+
+def test_assumed_port_years_keep_the_parameters_annual_counts():
+    import datetime as dt
+
+    from corridor.parameters.tree import load_parameters
+    from corridor.stages.arrivals import assumed_ports_monthly
+
+    params = load_parameters()
+    t = assumed_ports_monthly(params, dt.date(2008, 10, 1), dt.date(2014, 10, 1))
+    assert set(t["component"]) == {"OFO"} and len(t) == 6 * 12 * 5
+    t["fy"] = [m.year + (m.month >= 10) for m in t["month"]]
+    annual = params["origin.ports.assumed_annual_children"]
+    for (fy, c), n in t.groupby(["fy", "country"])["children"].sum().items():
+        assert n == round(annual.group(dt.date(fy - 1, 10, 1), c)), (fy, c)
+    # spread by the seasonal profile: March above January in every year and country
+    mar = t[[m.month == 3 for m in t["month"]]]["children"].sum()
+    jan = t[[m.month == 1 for m in t["month"]]]["children"].sum()
+    assert mar > 1.3 * jan
+
+
+def test_projection_starts_from_the_last_twelve_months():
+    import datetime as dt
+
+    import numpy as np
+
+    from corridor.parameters.tree import load_parameters
+    from corridor.stages.arrivals import history_monthly, projected_monthly, projection_base
+
+    hist = history_monthly()
+    base = projection_base(hist)
+    last12 = hist[hist["month"] >= dt.date(2024, 9, 1)]
+    assert base.sum() * 12 == pytest.approx(last12["children"].sum())
+    assert base[("OFO", "OTH")] * 12 == pytest.approx(
+        last12[(last12.component == "OFO") & (last12.country == "OTH")]["children"].sum()
+    )
+    params = load_parameters()
+    rng = np.random.default_rng(0)
+    proj = projected_monthly(params, base, dt.date(2025, 9, 1), dt.date(2045, 8, 31), rng)
+    # 20 years of Poisson months at the stated level (1): the mean year is the last year's
+    per_year = proj.groupby("component")["children"].sum() / 20
+    for comp in ("USBP", "OFO"):
+        want = base[comp].sum() * 12
+        assert abs(per_year[comp] - want) < 5 * np.sqrt(want / 20), comp

@@ -86,7 +86,8 @@ def test_records_have_one_row_per_child(tmp_path):
     assert res.exit_code == 0, res.output
     rec = pd.read_parquet(out / "children.parquet")
     daily = pd.read_parquet(out / "daily.parquet")
-    arrivals = daily[(daily.metric == "arrivals") & (daily.group == "all")]["value"].sum()
+    both = daily.metric.isin(["arrivals", "arrivals_ports"])  # Border Patrol and ports of entry
+    arrivals = daily[both & (daily.group == "all")]["value"].sum()
     in_window = rec["apprehended"].between("2014-01-01", "2015-01-01", inclusive="left")
     assert in_window.sum() == arrivals
     assert {"country", "age", "sex", "apprehended", "referred", "orr_start", "orr_exit"} <= set(

@@ -137,6 +137,37 @@ FY2019_PARTIAL_IDS = {c: f"CTY-{c}-FY2019-8M" for c in NT}  # Oct-May floors
 
 TRIM = 2  # seasonal profile: drop the 2 lowest and 2 highest ratios per month
 
+# The CBP monthly tables (data/tables/README.md) are the source of every month they cover
+# (October 2017 - August 2025), for both components; a month's fact in the fact tables is kept
+# beside it in source_ids as the figure the backtest compares (they agree within a few children).
+TABLE_TAG = "table:"  # source_ids prefix naming a shipped table rather than a fact row
+# The last, partial fiscal year (the tables end in August 2025): total and country facts.
+PARTIAL_LAST_FY = {
+    2025: (
+        "CBP-UAC-USBP-FY2025-11M",
+        {c: f"CBP-UAC-CTY-USBP-{c}-FY2025-11M" for c in COUNTRIES},
+    )
+}
+
+# Ports of entry (OFO). Published from FY2015; earlier years are the parameter
+# origin/ports/assumed_annual_children.yaml (an assumption with a range, read at run time).
+PORTS_FIRST_FY = 2015
+PORTS_FOUR = ("SV", "GT", "HN", "MX")  # the countries CBP's FY2015-FY2018 OFO pages give
+PORTS_COUNTRY_IDS = {
+    fy: {c: f"CBP-UAC-CTY-OFO-{c}-FY{fy}" for c in PORTS_FOUR} for fy in range(2015, 2019)
+}
+PORTS_TOTAL_IDS = {
+    2015: "CBP-UAC-OFO-FY2015-LB",  # = the four countries: a lower bound (no 'other' row)
+    2016: "CBP-UAC-OFO-FY2016",
+    2017: "CBP-UAC-OFO-FY2017b",
+    2018: "CBP-UAC-OFO-FY2018",
+    2019: "CBP-UAC-OFO-FY2019",
+}
+PORTS_OTH_RATIO_YEARS = (2016, 2017)  # FY2015 OTH = their mean OTH/(four countries) ratio
+PORTS_FY2017_MONTHLY_ID = "APP-OFO-FY2017"  # its notes list the twelve months
+PORTS_FY2019_SHARE_YEARS = (2018, 2020)  # FY2019 country shares: mean of these years'
+PORTS_SPREAD_YEARS = (2015, 2016)  # annual totals only: spread by the seasonal profile
+
 
 # ---------------------------------------------------------------------------
 # Small helpers
@@ -219,10 +250,10 @@ def controlled_round(
 
 
 def load_facts(shared: Path) -> pd.DataFrame:
-    """facts_flows + facts_levers as one table indexed by (stripped) id."""
+    """facts_flows + facts_levers + facts_recent as one table indexed by (stripped) id."""
     frames = [
         pd.read_csv(shared / "data" / name, dtype=str)
-        for name in ("facts_flows.csv", "facts_levers.csv")
+        for name in ("facts_flows.csv", "facts_levers.csv", "facts_recent.csv")
     ]
     facts = pd.concat(frames, ignore_index=True)
     # Two ids carry a trailing space in the CSV ('ORR-CTY-FY2013-EL ', ...).
@@ -246,6 +277,48 @@ def copy_tables(shared: Path, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for name in CBP_TABLES:
         shutil.copyfile(shared / "data" / "tables" / name, dest / name)
+
+
+@dataclass
+class CbpTables:
+    """The CBP monthly tables: children by month, component (USBP, OFO) and country."""
+
+    cells: pd.DataFrame  # month, component, country, children, file
+
+    @classmethod
+    def load(cls, shared: Path) -> CbpTables:
+        frames = []
+        for name in CBP_TABLES:
+            t = pd.read_csv(shared / "data" / "tables" / name, dtype={"month": str})
+            frames.append(t.assign(file=name))
+        cells = pd.concat(frames, ignore_index=True)
+        if cells.duplicated(["month", "component", "country"]).any():
+            raise SystemExit("CBP tables: a month, component and country repeat")
+        return cls(cells)
+
+    @property
+    def months(self) -> set[str]:
+        return set(self.cells["month"])
+
+    @property
+    def last_month(self) -> str:
+        return max(self.cells["month"])
+
+    def tag(self, month: str) -> str:
+        return TABLE_TAG + self.cells.loc[self.cells["month"] == month, "file"].iloc[0]
+
+    def total(self, component: str, month: str) -> int:
+        c = self.cells
+        return int(c.loc[(c["month"] == month) & (c["component"] == component), "children"].sum())
+
+    def by_country(self, component: str, months: list[str]) -> np.ndarray | None:
+        """[month, country] counts when the table has every country for every month, else None."""
+        c = self.cells[(self.cells["component"] == component) & self.cells["month"].isin(months)]
+        wide = c.pivot_table(index="month", columns="country", values="children", aggfunc="sum")
+        if len(wide) != len(months) or not set(COUNTRIES) <= set(wide.columns):
+            return None
+        wide = wide.reindex(index=months, columns=list(COUNTRIES))
+        return None if wide.isna().any().any() else wide.to_numpy(int)
 
 
 def check_last_fiscal_year(facts: pd.DataFrame) -> int:
@@ -306,11 +379,18 @@ def seasonal_profile(obs: pd.DataFrame, facts: pd.DataFrame, months: list[str]) 
     return prof
 
 
-def border_monthly(fy: int, obs: pd.DataFrame, facts: pd.DataFrame, profile: pd.DataFrame):
+def border_monthly(fy, obs, facts, profile, cbp: CbpTables, months: list[str]):
     """Unscaled border-wide monthly figures of one FY, with ids and basis per month."""
     values, ids, basis = [], [], []
     by_moy = profile.set_index("month_of_year")["index"]
-    for month in fiscal_months(fy):
+    for month in months:
+        if month in cbp.months:  # the table; the month's fact (if any) is kept for comparison
+            values.append(cbp.total("USBP", month))
+            ids.append(
+                ";".join([cbp.tag(month)] + ([obs.at[month, "id"]] if month in obs.index else []))
+            )
+            basis.append("monthly")
+            continue
         if month in obs.index:
             values.append(obs.at[month, "value"])
             ids.append(obs.at[month, "id"])
@@ -413,23 +493,161 @@ def annual_targets(facts: pd.DataFrame, last_fy: int) -> dict:
     return targets
 
 
+def partial_last_targets(fy: int, facts: pd.DataFrame) -> YearTargets:
+    """The last fiscal year, published only to the tables' last month (FY2025: Oct-Aug)."""
+    total_id, country_ids = PARTIAL_LAST_FY[fy]
+    t = YearTargets(total=int(number(facts.at[total_id, "value"])), total_id=total_id)
+    for c, fid in country_ids.items():
+        t.country[c] = int(number(facts.at[fid, "value"]))
+        t.ids[c] = [fid]
+        t.official.add(c)
+    t.note = f"partial year: {facts.at[total_id, 'period']}"
+    return t
+
+
+# ---------------------------------------------------------------------------
+# Ports of entry (OFO)
+# ---------------------------------------------------------------------------
+
+
+def ports_targets(facts: pd.DataFrame, cbp: CbpTables) -> dict:
+    """Annual port-of-entry children by country, FY2015 to the tables' last year.
+
+    FY2015-FY2018: the four countries CBP published, 'other' = total - four (FY2015 has no total:
+    'other' = the mean FY2016-FY2017 ratio of other to the four). FY2019: the total split by the
+    mean of the FY2018 and FY2020 country shares (no FY2019 split was published). FY2020 on: the
+    published country figures (the tables' sums).
+    """
+    last_fy = fiscal_year(cbp.last_month)
+    targets = {}
+    for fy in range(PORTS_FIRST_FY, 2019):
+        t = YearTargets(total=0, total_id=PORTS_TOTAL_IDS[fy])
+        for c in PORTS_FOUR:
+            fid = PORTS_COUNTRY_IDS[fy][c]
+            t.country[c], t.ids[c] = int(number(facts.at[fid, "value"])), [fid]
+            t.official.add(c)
+        targets[fy] = t
+    for fy in range(2016, 2019):
+        t = targets[fy]
+        t.total = int(number(facts.at[t.total_id, "value"]))
+        t.country["OTH"] = t.total - sum(t.country[c] for c in PORTS_FOUR)
+        t.ids["OTH"] = [t.total_id] + [t.ids[c][0] for c in PORTS_FOUR]
+    t15 = targets[2015]
+    ratio = np.mean(
+        [targets[y].country["OTH"] / sum(targets[y].country[c] for c in PORTS_FOUR)
+         for y in PORTS_OTH_RATIO_YEARS]
+    )  # fmt: skip
+    four = sum(t15.country[c] for c in PORTS_FOUR)
+    if four != int(number(facts.at[t15.total_id, "value"])):
+        raise SystemExit("ports FY2015: the four countries do not add up to the lower bound")
+    t15.country["OTH"] = int(round(ratio * four))
+    t15.total = four + t15.country["OTH"]
+    t15.ids["OTH"] = [t15.total_id] + [
+        x for y in PORTS_OTH_RATIO_YEARS for x in targets[y].ids["OTH"]
+    ]
+    t15.note = f"OTH = {ratio:.4f} x four countries (mean FY2016-FY2017 ratio)"
+    for fy in range(2020, last_fy + 1):
+        suffix = "-11M" if fy in PARTIAL_LAST_FY else ""
+        t = YearTargets(total=0, total_id=f"CBP-UAC-OFO-FY{fy}{suffix}")
+        for c in COUNTRIES:
+            fid = f"CBP-UAC-CTY-OFO-{c}-FY{fy}{suffix}"
+            t.country[c], t.ids[c] = int(number(facts.at[fid, "value"])), [fid]
+            t.official.add(c)
+        t.total = int(number(facts.at[t.total_id, "value"]))
+        targets[fy] = t
+    t19 = YearTargets(total=int(number(facts.at[PORTS_TOTAL_IDS[2019], "value"])),
+                      total_id=PORTS_TOTAL_IDS[2019])  # fmt: skip
+    shares = np.mean(
+        [[targets[y].country[c] / targets[y].total for c in COUNTRIES]
+         for y in PORTS_FY2019_SHARE_YEARS], axis=0,
+    )  # fmt: skip
+    for c, n in zip(COUNTRIES, largest_remainder(shares, t19.total)):
+        t19.country[c] = int(n)
+        t19.ids[c] = [t19.total_id] + [
+            x for y in PORTS_FY2019_SHARE_YEARS for x in targets[y].ids[c]
+        ]
+    t19.note = "country split = mean of the FY2018 and FY2020 shares"
+    targets[2019] = t19
+    targets = dict(sorted(targets.items()))
+    for fy, t in targets.items():
+        if set(t.country) != set(COUNTRIES) or sum(t.country.values()) != t.total:
+            raise SystemExit(f"ports FY{fy}: country targets incomplete or inconsistent")
+    return targets
+
+
+def fy2017_ports_months(facts: pd.DataFrame) -> np.ndarray:
+    """The twelve monthly OFO figures of FY2017, as listed in the notes of APP-OFO-FY2017."""
+    notes = facts.at[PORTS_FY2017_MONTHLY_ID, "notes"]
+    found = dict(re.findall(r"\b([A-Z][a-z]{2}) ([\d,]+)", notes))
+    order = ("Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep")
+    values = np.array([number(found[m]) for m in order])
+    if values.sum() != number(facts.at[PORTS_FY2017_MONTHLY_ID, "value"]):
+        raise SystemExit("APP-OFO-FY2017: the months do not add up to the total")
+    return values
+
+
+def build_ports_year(fy: int, t: YearTargets, facts, profile, cbp: CbpTables) -> list[tuple]:
+    """Monthly x country rows of port-of-entry children for one fiscal year."""
+    months = [m for m in fiscal_months(fy) if m <= cbp.last_month]
+    col = np.array([t.country[c] for c in COUNTRIES])
+    season = profile.set_index("month_of_year")["index"]
+    if fy in PORTS_SPREAD_YEARS:  # annual totals only: each country spread by the profile
+        weights = np.array([season[int(m[5:7])] for m in months])
+        cells = np.column_stack([largest_remainder(weights, n) for n in col])
+        month_ids, basis = [t.total_id] * len(months), ["annual_spread"] * len(months)
+    else:
+        if fy == 2017:
+            month_totals = fy2017_ports_months(facts).astype(int)
+            month_ids = [PORTS_FY2017_MONTHLY_ID] * len(months)
+        else:
+            month_totals = np.array([cbp.total("OFO", m) for m in months])
+            month_ids = [cbp.tag(m) for m in months]
+        basis = ["monthly"] * len(months)
+        cells = cbp.by_country("OFO", months) if fy >= 2020 else None
+        if cells is None:
+            if month_totals.sum() != t.total:
+                raise SystemExit(
+                    f"ports FY{fy}: months add up to {month_totals.sum()}, not {t.total}"
+                )
+            real = np.outer(month_totals, col / t.total)
+            cells = controlled_round(real, month_totals, col)
+    rows = []
+    for i, month in enumerate(months):
+        for j, c in enumerate(COUNTRIES):
+            ids = [month_ids[i], t.total_id] + [x for x in t.ids[c] if x != t.total_id]
+            rows.append(("OFO", month, c, int(cells[i, j]), basis[i], ";".join(dict.fromkeys(ids))))
+    return rows
+
+
 # ---------------------------------------------------------------------------
 # Assembly
 # ---------------------------------------------------------------------------
 
 
-def build_year(fy: int, t: YearTargets, obs, facts, profile):
-    """Monthly x country integer rows of one fiscal year, plus rescaling stats."""
-    raw, month_ids, basis = border_monthly(fy, obs, facts, profile)
+def build_year(fy: int, t: YearTargets, obs, facts, profile, cbp: CbpTables):
+    """Monthly x country integer rows of one fiscal year (Border Patrol), plus rescaling stats.
+
+    Months in the CBP tables take the table's figure; where the table also gives every month of
+    the year by country (FY2020 on), its cells are used as they are; otherwise each month is
+    split by the year's country shares with a controlled rounding.
+    """
+    months = [m for m in fiscal_months(fy) if m <= cbp.last_month]
+    raw, month_ids, basis = border_monthly(fy, obs, facts, profile, cbp, months)
     month_totals = largest_remainder(raw, t.total)  # proportional rescale + rounding
     col = np.array([t.country[c] for c in COUNTRIES])
-    real = np.outer(month_totals, col / t.total)
-    cells = controlled_round(real, month_totals, col)
+    by_country = cbp.by_country("USBP", months)
+    if by_country is not None:
+        cells = by_country
+    else:
+        real = np.outer(month_totals, col / t.total)
+        cells = controlled_round(real, month_totals, col)
     rows = []
-    for i, month in enumerate(fiscal_months(fy)):
+    for i, month in enumerate(months):
         for j, c in enumerate(COUNTRIES):
             ids = [month_ids[i], t.total_id] + [x for x in t.ids[c] if x != t.total_id]
-            rows.append((month, c, int(cells[i, j]), basis[i], ";".join(dict.fromkeys(ids))))
+            rows.append(
+                ("USBP", month, c, int(cells[i, j]), basis[i], ";".join(dict.fromkeys(ids)))
+            )
     stats = {
         "fy": fy,
         "raw_sum": raw.sum(),
@@ -493,7 +711,9 @@ def markdown_table(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
-def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> None:
+def write_readme(
+    path: Path, wide, targets, stats, profile, obs, cbp_diff, usbp, wide_ports, ports
+) -> None:
     annual = wide.reset_index().rename(columns={"fy": "FY"})
     annual["basis of country split"] = [
         "official (all five)"
@@ -505,8 +725,14 @@ def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> No
     ]
     annual["total id"] = [targets[fy].total_id for fy in annual["FY"]]
 
+    first_id = usbp.drop_duplicates("month").set_index("month")["source_ids"].str.split(";").str[0]
+    label = {
+        m: "CBP monthly table (data/tables)" if i.startswith(TABLE_TAG) else obs.at[m, "source"]
+        for m, i in first_id.items()
+        if i.startswith(TABLE_TAG) or m in obs.index
+    }
     src = (
-        obs.assign(fy=obs.index.map(fiscal_year))
+        pd.DataFrame({"fy": [fiscal_year(m) for m in label], "source": list(label.values())})
         .groupby(["fy", "source"])
         .size()
         .unstack(fill_value=0)
@@ -517,6 +743,17 @@ def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> No
         if any(fy == fiscal_year(m) for ms in MONTHLY_AGGREGATES.values() for m in ms):
             parts.append("3 from the Oct-Dec 2013 aggregate (M14-OctDec-derived)")
         src_text.append("; ".join(parts))
+    ports_annual = wide_ports.reset_index().rename(columns={"fy": "FY"})
+    ports_annual["basis"] = [
+        "annual totals spread by the seasonal profile" if fy in PORTS_SPREAD_YEARS
+        else "monthly (APP-OFO-FY2017), split by the FY's country totals" if fy == 2017
+        else "monthly (table), split by the FY's country totals" if fy < 2020
+        else "monthly by country (table)"
+        for fy in ports_annual["FY"]
+    ]  # fmt: skip
+    ports_annual["country split"] = [ports[fy].note or "published" for fy in ports_annual["FY"]]
+    ports_annual["total id"] = [ports[fy].total_id for fy in ports_annual["FY"]]
+    p15 = ports[PORTS_FIRST_FY]
     rescale = pd.DataFrame(stats)
     rescale = pd.DataFrame(
         {
@@ -560,20 +797,25 @@ def write_readme(path: Path, wide, targets, stats, profile, obs, cbp_diff) -> No
     text = f"""# Historical UAC arrivals (generated)
 
 Generated by `tools/build_history.py` from the fact tables in `../facts/`
-(verbatim copies of `shared/data/facts_*.csv`). Do not edit by hand: change the
-script and re-run it. Re-running gives byte-identical files.
+(verbatim copies of `shared/data/facts_*.csv`) and the CBP monthly tables in `../tables/`
+(verbatim copies of `shared/data/tables/`, provenance in `../tables/README.md`). Do not edit by
+hand: change the script and re-run it. Re-running gives byte-identical files.
 
 ## Files
 
-- `arrivals_monthly.csv`: `month,country,children,basis,source_ids`. USBP Southwest-border
-  UAC apprehensions (FY2020 onward: encounters, Title 8 + Title 42), every month
-  {fiscal_months(FIRST_FY)[0]} .. {fiscal_months(max(targets))[-1]}, countries SV, GT, HN, MX and OTH
-  (all other nationalities). `basis`: `monthly` = a border-wide figure for that
-  month exists (published, or a residual of published cumulative totals; ids ending
-  in `-derived`); `annual_spread` = no single-month figure, a multi-month total was
-  spread over its months by the seasonal profile (only Oct-Dec 2013).
-  `source_ids`: the month's border-wide fact, the annual total it was reconciled to,
-  and the fact(s) behind that country's annual total.
+- `arrivals_monthly.csv`: `month,component,country,children,basis,source_ids`, every month
+  {fiscal_months(FIRST_FY)[0]} .. {usbp["month"].max()}, countries SV, GT, HN, MX and OTH
+  (all other nationalities). `component`: `USBP` = Border Patrol apprehensions between ports
+  (FY2020 onward: encounters, Title 8 + Title 42; the model's `arrivals`), every month;
+  `OFO` = children encountered at ports of entry (Office of Field Operations; the model's
+  `arrivals_ports`), from {fiscal_months(PORTS_FIRST_FY)[0]} (earlier years: see "Ports of entry").
+  `basis`: `monthly` = a figure for that month exists (published, or a residual of published
+  cumulative totals; ids ending in `-derived`); `annual_spread` = no single-month figure, a
+  multi-month or annual total was spread over its months by the seasonal profile (USBP: only
+  Oct-Dec 2013; OFO: FY2015-FY2016).
+  `source_ids`: the month's source (a fact, or `table:FILE` for the CBP tables, followed by the
+  month's fact where one exists, which the backtest compares), the annual total it was
+  reconciled to, and the fact(s) behind that country's annual total.
 - `seasonal_profile.csv`: `month_of_year` (1 = January), `index` (mean exactly 1.0), `source_ids`.
 
 ## Method
@@ -602,26 +844,35 @@ script and re-run it. Re-running gives byte-identical files.
 
 {markdown_table(rescale)}
 
-   FY2017 needs none (the CBP table sums to the total). FY2014's -0.10% comes from
+   From October 2017 every month comes from the CBP monthly tables (`../tables/`), whose
+   months add up exactly to the annual totals (no rescaling; FY{max(targets)} is
+   {targets[max(targets)].note}, total {targets[max(targets)].total_id}). FY2017 needs none
+   either (the CBP table sums to the total). FY2014's -0.10% comes from
    mixing sources (Pew's Oct-May 46,932 implies Feb 2014 = 4,892, the FY total implies
-   4,823). FY2016 (-0.18%) and FY2018 (-0.15%) mix early CBP tables with later, revised OHSS
-   months. FY2019: the CBP table (Oct-Aug, 72,873) plus OHSS September (3,170) is 23 above
-   76,020; the rescaled September (3,169) is close to the final CBP value 3,165.
-   Cross-check against the exact CBP nationwide-encounters months (M-CBP-, not used as a
-   source), largest absolute monthly difference per FY:
+   4,823). FY2016 (-0.18%) mixes an early CBP table with later, revised OHSS months.
+   Before the tables were added, FY2018-FY2019 used the CBP monthly-table facts (M18-, M19-)
+   and OHSS; they differ from the tables by at most 35 children in a month (June 2018).
+   Cross-check against the exact CBP nationwide-encounters months (M-CBP-), largest absolute
+   monthly difference per FY:
    {", ".join(f"FY{fy} {v}" for fy, v in cbp.items())}.
-4. **Country split.** The facts have no monthly by-country rows, so every month of a FY is
-   split with that FY's annual country shares. A controlled rounding keeps both the monthly
-   totals and the annual country totals exact. Consequence: within-year changes of the
-   country mix (e.g. Mexico's larger share early in FY2014, CTY-*-FY2014-YTDJUN15, or the
-   fall of the Northern Triangle share after June 2019) are not represented.
+4. **Country split.** From October 2019 the CBP tables give every month by country, and
+   those cells are used as they are. Before, the facts have no monthly by-country rows, so
+   every month of a FY is split with that FY's annual country shares. A controlled rounding
+   keeps both the monthly totals and the annual country totals exact. Consequence: before
+   FY2020, within-year changes of the country mix (e.g. Mexico's larger share early in FY2014,
+   CTY-*-FY2014-YTDJUN15, or the fall of the Northern Triangle share after June 2019) are not
+   represented.
 
 ## Country totals: sources and gaps
 
 - **FY2013-FY2018**: CBP official tables, all five groups (CTY-{{SV,GT,HN,MX,OTH}}-FYyyyy; OTH
   is total minus the four countries on the same CBP page).
 - **FY2020-FY2024**: CBP nationwide-encounters sums by citizenship (APP-CTY-*-FYyyyy, `low`
-  confidence as a compiled copy, but they add up exactly to the CRS/CBP totals).
+  confidence as a compiled copy, but they add up exactly to the CRS/CBP totals), which are
+  also the sums of the CBP tables' monthly cells.
+- **FY2025 (October 2024 - August 2025)**: the CBP table's monthly cells; their sums are
+  CBP-UAC-CTY-USBP-*-FY2025-11M (total CBP-UAC-USBP-FY2025-11M). September 2025 was not
+  published in the release used: history ends in August 2025.
 - **FY2009-FY2012**: SV/GT/HN from the CBP table copied in a gist (CTY-{{SV,GT,HN}}-FYyyyy; it
   matches CBP exactly for FY2013-FY2014). **Mexico FY2009-FY2011 was not found**, and FY2012
   only as "nearly 14,000" (CTY-MX-FY2012). Derived: OTH = r x (SV+GT+HN) with
@@ -671,6 +922,37 @@ years (LEV-SEAS-03, SEAS-BPC); treat the profile as a central shape, not a law.
 
 {markdown_table(annual)}
 
+## Ports of entry (OFO)
+
+Children encountered at Southwest-border ports of entry (CBP's Office of Field Operations) are a
+second inflow, `component = OFO`; they follow the same custody and referral path as Border Patrol
+children (Mexican children screened and returned under the TVPRA rule). Sources and gap fills:
+
+- **FY2020 onward** (to {usbp["month"].max()}): the CBP tables' monthly cells by country; their
+  sums are the facts CBP-UAC-CTY-OFO-*-FYyyyy (FY2025: `-11M`).
+- **FY2018-FY2019**: the table's monthly totals (`country = ALL`). FY2018 is split by the
+  published four-country figures (CBP-UAC-CTY-OFO-*-FY2018), 'other' = total - four. **Gap
+  fill:** no FY2019 country split was published; it is the mean of the FY2018 and FY2020
+  shares (Mexico {ports[2018].country["MX"] / ports[2018].total:.0%} and
+  {ports[2020].country["MX"] / ports[2020].total:.0%}: the mix moved fast, so FY2019's Mexican
+  share, {ports[2019].country["MX"] / ports[2019].total:.0%} here, is uncertain by about
+  +/-25 points, i.e. +/-{0.25 * ports[2019].total:,.0f} children between Mexico and the rest).
+- **FY2017**: the twelve monthly figures listed with APP-OFO-FY2017 (total 7,246), split by the
+  four published countries and 'other' = total - four.
+- **FY2015-FY2016** (**gap fill**): only annual totals by country exist; each country's total is
+  spread over the months by the seasonal profile below (the Border Patrol profile: no OFO
+  monthly series exists before FY2017). FY2016: CBP-UAC-OFO-FY2016 (10,678) and the four
+  countries, 'other' = total - four. FY2015: the four countries (CBP-UAC-CTY-OFO-*-FY2015, which
+  are all of CBP-UAC-OFO-FY2015-LB, a lower bound) plus 'other' = {p15.note.split("(")[0].replace("OTH = ", "")}
+  = {p15.country["OTH"]:,}, so FY2015 = {p15.total:,}.
+- **FY2009-FY2014** (**assumption**): nothing was published by component. The model does not
+  take these years from this table: it reads the parameter
+  `origin.ports.assumed_annual_children` (`src/corridor/parameters/origin/ports/`), dated by
+  fiscal year with its sources (DHS-wide totals less Border Patrol) and a range, and spreads it
+  by the same seasonal profile at run time, so the range is sampled with the other assumptions.
+
+{markdown_table(ports_annual)}
+
 ## Inconsistencies noticed in the facts
 
 - FY2011 total: 16,067 (CRS, APP-02) vs 15,949 (APP-03) — scope (all borders vs SW border).
@@ -707,20 +989,32 @@ def main(argv=None) -> int:
     copy_facts(shared, DATA_OUT / "facts")
     copy_tables(shared, DATA_OUT / "tables")
     facts = load_facts(shared)
+    cbp = CbpTables.load(shared)
     last_fy = check_last_fiscal_year(facts)
     all_months = [m for fy in range(FIRST_FY, last_fy + 1) for m in fiscal_months(fy)]
 
+    # The seasonal profile is estimated on the fact series (FY2009 to the last full year), as
+    # before the tables were added: the tables' months differ from those facts by a few children.
     obs = monthly_observations(facts)
     obs = obs[obs.index.isin(all_months)]
     profile = seasonal_profile(obs, facts, all_months)
     targets = annual_targets(facts, last_fy)
+    for fy in PARTIAL_LAST_FY:
+        targets[fy] = partial_last_targets(fy, facts)
 
     rows, stats = [], []
     for fy, t in targets.items():
-        year_rows, year_stats = build_year(fy, t, obs, facts, profile)
+        year_rows, year_stats = build_year(fy, t, obs, facts, profile, cbp)
         rows += year_rows
         stats.append(year_stats)
-    table = pd.DataFrame(rows, columns=["month", "country", "children", "basis", "source_ids"])
+    ports = ports_targets(facts, cbp)
+    for fy, t in ports.items():
+        rows += build_ports_year(fy, t, facts, profile, cbp)
+    columns = ["component", "month", "country", "children", "basis", "source_ids"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["rank"] = table["component"].map({"USBP": 0, "OFO": 1})
+    table = table.sort_values(["month", "rank"], kind="stable").drop(columns="rank")
+    table = table[["month", "component", "country", "children", "basis", "source_ids"]]
 
     out = DATA_OUT / "history"
     out.mkdir(parents=True, exist_ok=True)
@@ -729,15 +1023,28 @@ def main(argv=None) -> int:
         out / "seasonal_profile.csv", index=False, float_format="%.4f", lineterminator="\n"
     )
 
-    wide = annual_table(table)
-    check_lines = check_targets(wide, targets)
+    usbp = table[table["component"] == "USBP"]
+    wide = annual_table(usbp)
+    wide_ports = annual_table(table[table["component"] == "OFO"])
+    check_lines = check_targets(wide, targets) + check_targets(wide_ports, ports)
     write_readme(
-        out / "README.md", wide, targets, stats, profile, obs, cbp_crosscheck(table, facts)
+        out / "README.md",
+        wide,
+        targets,
+        stats,
+        profile,
+        obs,
+        cbp_crosscheck(usbp, facts),
+        usbp,
+        wide_ports,
+        ports,
     )
 
     pd.set_option("display.width", 120)
-    print("Annual sums of arrivals_monthly.csv (FY x country):")
+    print("Annual sums of arrivals_monthly.csv (FY x country), Border Patrol:")
     print(wide.to_string())
+    print("Ports of entry (OFO):")
+    print(wide_ports.to_string())
     print("\nChecks against targets:")
     print("\n".join(check_lines))
     print("\nRescaling of monthly border-wide figures to the annual total:")

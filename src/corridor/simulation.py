@@ -43,7 +43,7 @@ HISTORY_START = limits.FIRST_DAY  # the first month of the shipped arrivals
 PIPELINE = (origin, in_country, border, shelter, court)
 ASSUMPTIONS = ("auto", "central", "sample")
 # the parameters the arrivals stage reads (besides the history file)
-ARRIVAL_INPUTS = ("origin.demographics.", "origin.projection.")
+ARRIVAL_INPUTS = ("origin.demographics.", "origin.projection.", "origin.ports.")
 STAGES = ("arrivals", *(m.__name__.rsplit(".", 1)[-1] for m in PIPELINE), "metrics")
 
 
@@ -226,16 +226,22 @@ class Simulation:
             key = (self.seed, draw, self.clock, str(self.arrivals_file), self.arrivals_mode,
                    repr(inputs))  # fmt: skip
             if key in memo:
-                t, country, male, age = memo[key]
+                t, country, male, age, port = memo[key]
                 children = Children(t.copy(), country.copy())
-                children.male, children.age = male.copy(), age.copy()
+                children.male, children.age, children.port = male.copy(), age.copy(), port.copy()
                 return children
         table = self.arrival_counts(params, streams)
         children = arrivals.make_children(table, params, self.clock, streams)
         if key is not None:
             memo[key] = tuple(
                 x.copy()
-                for x in (children.t_arrival, children.country, children.male, children.age)
+                for x in (
+                    children.t_arrival,
+                    children.country,
+                    children.male,
+                    children.age,
+                    children.port,
+                )
             )
         return children
 

@@ -477,7 +477,8 @@ FAMILIES = {
 
 FAMILY_ORDER = (
     "Arrivals, annual", "Arrivals, annual, by country", "Arrivals, monthly",
-    "Arrivals, partial years", "Border returns and expulsions", "ORR referrals, annual",
+    "Arrivals, partial years", "Arrivals at ports of entry", "Arrivals, all CBP (DHS)",
+    "Border returns and expulsions", "ORR referrals, annual",
     "ORR referrals, other periods", "ORR releases and discharges", "Sponsor categories",
     "Length of care", "Capacity", "Census", "Juvenile filings, annual",
     "Juvenile filings, other periods", "Juvenile pending cases", "Total pending cases",
@@ -491,6 +492,10 @@ def _group_key(g: str) -> tuple:
 
 
 def family_of(f: Fact) -> str:
+    if f.metric == "arrivals_ports":
+        return "Arrivals at ports of entry"
+    if f.metric == "arrivals+arrivals_ports":
+        return "Arrivals, all CBP (DHS)"
     if f.metric == "arrivals":
         if is_fiscal_year(f.period):
             return "Arrivals, annual, by country" if f.group != "all" else "Arrivals, annual"
@@ -541,7 +546,14 @@ def calibration_targets(params) -> dict[str, list[str]]:
     return tuned
 
 
-def fact_role(fid: str, inputs: set[str], tuned: dict, cited: dict) -> str:
+# metrics the arrival history gives: a fact on them (or on their sum) over historical months is
+# reproduced by construction, even when the history was not built from that very row
+GIVEN_METRICS = {"arrivals", "arrivals_ports"}
+
+
+def fact_role(
+    fid: str, inputs: set[str], tuned: dict, cited: dict, metric: str | None = None
+) -> str:
     """How a fact relates to the model: ``calibration target`` (a value was tuned to it),
     ``input`` (the model is given it), ``parameter source`` (a parameter cites it) or
     ``independent`` (nothing in the model used it: a real test)."""
@@ -551,6 +563,8 @@ def fact_role(fid: str, inputs: set[str], tuned: dict, cited: dict) -> str:
         return "input"
     if fid in cited:
         return "parameter source"
+    if metric is not None and set(metric.split("+")) <= GIVEN_METRICS:
+        return "input"
     return "independent"
 
 
@@ -658,7 +672,7 @@ def run_backtest(
         rel = (med[i] - obs) / obs if ok and obs != 0 else np.nan
         in_band = bool(ok and p10[i] <= obs <= p90[i])
         near = bool(ok and np.isfinite(rel) and abs(rel) <= BAND_TOLERANCE)
-        role = fact_role(f.id, inputs, tuned, cited)
+        role = fact_role(f.id, inputs, tuned, cited, f.metric)
         rows.append({
             "id": f.id, "family": families[i], "metric": f.metric, "group": f.group,
             "statistic": f.statistic, "period": f.period, "first_day": f.start, "last_day": f.end,

@@ -58,6 +58,30 @@ for _c in ("SV", "GT", "HN", "MX"):
 for _c in ("SV", "GT", "HN"):
     _add(f"CTY-{_c}-FY2019-8M", "arrivals", _c)
 _add("M14-OctDec-derived", "arrivals", period="2013-10..2013-12")
+# CBP's release of September 2025 by component: Border Patrol (arrivals) and ports of entry
+# (arrivals_ports); FY2025 is October 2024 - August 2025, the last month published
+_FY25 = "2024-10..2025-08"
+_add([f"CBP-UAC-USBP-FY{y}" for y in (2022, 2023, 2024)], "arrivals")
+_add("CBP-UAC-USBP-FY2025-11M", "arrivals", period=_FY25)
+_add(["CBP-UAC-USBP-FY2025-OCTJAN", "CBP-UAC-USBP-FY2025-FEBAUG"], "arrivals")
+for _c in COUNTRIES:
+    _add(f"CBP-UAC-CTY-USBP-{_c}-FY2025-11M", "arrivals", _c, period=_FY25)
+_add([f"CBP-UAC-OFO-FY{y}" for y in (2016, 2018, 2019, 2020, 2021, 2022, 2023, 2024)],
+     "arrivals_ports")  # fmt: skip
+_add("CBP-UAC-OFO-FY2017b", "arrivals_ports")
+_add("CBP-UAC-OFO-FY2025-11M", "arrivals_ports", period=_FY25)
+_add(["CBP-UAC-OFO-FY2018-OCTJAN", "CBP-UAC-OFO-FY2019-OCTJAN"], "arrivals_ports")
+_add(["CBP-UAC-OFO-FY2025-OCTJAN", "CBP-UAC-OFO-FY2025-FEBAUG"], "arrivals_ports")
+for _c in COUNTRIES:
+    for _y in (2015, 2016, 2017, 2018, 2020, 2021, 2022, 2023, 2024, 2025):  # no FY2019 split
+        _id = f"CBP-UAC-CTY-OFO-{_c}-FY{_y}" + ("-11M" if _y == 2025 else "")
+        if _c != "OTH" or _y >= 2020:  # FY2015-FY2018 publish the four countries only
+            _add(_id, "arrivals_ports", _c, period=_FY25 if _y == 2025 else None)
+_add([f"CBP-UAC-ALL-FY{y}" for y in (2022, 2023, 2024)], "arrivals+arrivals_ports")
+_add("CBP-UAC-ALL-FY2025-11M", "arrivals+arrivals_ports", period=_FY25)
+_add(["CBP-UAC-ALL-FY2025-OCTJAN", "CBP-UAC-ALL-FY2025-FEBAUG"], "arrivals+arrivals_ports")
+# DHS-wide totals (Border Patrol, ports, ICE): the FY2009-FY2014 port-of-entry assumption's source
+_add(["APP-FY2014-DHS", "APP-FY2012-GAO707", "APP-CBP-FY2018"], "arrivals+arrivals_ports")
 # (monthly rows are added in monthly_arrival_ids(): the month's fact used by the history)
 
 # --- border: returns of Mexican children, Title 42 expulsions -------------------------------
@@ -75,6 +99,7 @@ _add(
     ["ORR-REF-FY2019", "ORR-REF-FY2021-HHS", "ORR-REF-FY2022-HHS", "ORR-REF-FY2023-HHS"],
     "orr_referrals",
 )
+_add("ORR-REF-FY2024", "orr_referrals")
 _add(
     ["ORR-REF-M-2014-03", "ORR-REF-M-2014-05", "ORR-REF-M-2021-10", "ORR-REF-M-2021-11"],
     "orr_referrals",
@@ -156,7 +181,9 @@ _add("BUD-WEEK-2021-04", "cost_orr", statistic="mean")
 
 # Rows of the facts that are comparable in principle but are not used, and why.
 NOT_USED = {
-    "APP-FY2014-DHS / APP-FY2014-GAO707 / ORR-REF-FY2021b": "all-DHS or OFO scope; the model is USBP only",
+    "APP-FY2014-GAO707 / ORR-REF-FY2021b / APP-CBPALL-FY2022": "'more than 73,000' is a bound; 147,000 children 'at the border' mixes scopes; APP-CBPALL-FY2022 duplicates CBP-UAC-ALL-FY2022",
+    "APP-OFO-FY2017 / APP-OFO-FY2022..FY2024": "duplicates of the CBP-UAC-OFO-* rows (same source, same value)",
+    "CBP-UAC-OFO-FY2015-LB": "a lower bound (the four countries; 'other' was not published before FY2020)",
     "ORR-REF-FY2014proj": "a projection, not an outcome",
     "ORR-REF-FY2016 / ORR-REF-FY2016b / ORR-REF-FY2021 / ORR-REF-FY2022 / ORR-REF-FY2022-CBS / ORR-REF-FY2023": "duplicates of the preferred (official, -HHS) row for the same year",
     "ORR-REL-FY2014b": "alternative to ORR-REL-FY2014 (53,515 vs 53,550)",
@@ -176,14 +203,18 @@ NOT_USED = {
 }
 
 
-def monthly_arrival_ids(first: str = "2012-10", last: str = "2024-09") -> dict[str, str]:
-    """For each month of the window, the fact the shipped history took that month from."""
+def monthly_arrival_ids(first: str = "2012-10", last: str = "2025-08") -> dict[str, str]:
+    """For each month of the window, the Border Patrol monthly fact of the shipped history (for
+    months taken from the CBP tables, the month's fact listed beside the table)."""
     hist = pd.read_csv(DATA / "history" / "arrivals_monthly.csv", dtype=str)
+    usbp = hist[hist["component"] == "USBP"].drop_duplicates("month")
     out = {}
-    for month, ids in hist.drop_duplicates("month")[["month", "source_ids"]].itertuples(
-        index=False
-    ):
+    for month, ids in usbp[["month", "source_ids"]].itertuples(index=False):
         fid = ids.split(";")[0]
+        if fid.startswith("table:"):  # the next id is the month's fact, if one exists
+            fid = ids.split(";")[1]
+            if not fid.startswith("M"):
+                continue
         if first <= month <= last and not fid.startswith("M14-OctDec"):
             out[fid] = month
     return out

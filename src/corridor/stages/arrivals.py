@@ -1,17 +1,26 @@
 """Arrivals: who is apprehended at the southwest border, and when.
 
-History (FY2009 to the last year in the shipped data) is the observed count of children per
-country and month (``data/history/arrivals_monthly.csv``, built by ``tools/build_history.py``).
-Those counts are kept exactly; only the day and hour within the month are random. Beyond history
-the expected count per country and month is the projection parameter spread by the seasonal
-profile (``data/history/seasonal_profile.csv``), and the count is Poisson.
+Two inflows (``component``): Border Patrol apprehensions between ports (``USBP``, the metric
+``arrivals``) and children encountered at ports of entry (``OFO``, the metric ``arrivals_ports``).
+Both then follow the same custody and referral path.
+
+History (October 2008 to the last month in the shipped data, August 2025) is the observed count
+of children per component, country and month (``data/history/arrivals_monthly.csv``, built by
+``tools/build_history.py``). Those counts are kept exactly; only the day and hour within the month
+are random. Port-of-entry children before the first published year (FY2015) are the parameter
+``origin.ports.assumed_annual_children`` (an assumption with a range) spread over months by the
+seasonal profile (``data/history/seasonal_profile.csv``) and rounded, without noise. Beyond
+history the expected count per component, country and month is the level of the last twelve
+months of history times ``origin.projection.level`` (an assumption with a range), spread by the
+seasonal profile, and the count is Poisson.
 
 A user's CSV (``--arrivals FILE``: ``month,country,children``, read and validated by
-``corridor.stages.arrivals_csv``) replaces, by default, only the
-months and countries it has (``merge``): every other month and country keeps its history or
+``corridor.stages.arrivals_csv``) gives Border Patrol apprehensions.
+By default it replaces only the Border Patrol counts of the months and countries it has
+(``merge``): every other month and country, and the port-of-entry inflow, keep their history or
 projection, with the same random numbers as without the file. ``replace`` (the old behaviour)
-uses the file alone: months and countries it lacks have no arrivals, and the simulated period
-starts at its first month.
+uses the file alone: months and countries it lacks have no arrivals, there are no port-of-entry
+children, and the simulated period starts at its first month.
 """
 
 from __future__ import annotations
@@ -37,13 +46,18 @@ AGE_BANDS = {
     "a17": (17, 18),
 }
 ARRIVALS_MODES = ("merge", "replace")
+# the two inflows: Border Patrol between ports, and ports of entry (CBP Office of Field Operations)
+COMPONENTS = ("USBP", "OFO")
+PORTS = COMPONENTS.index("OFO")
+PROJECTION_BASE_MONTHS = 12  # the projection starts from the level of the last year of history
 
 
 def history_monthly() -> pd.DataFrame:
-    """The shipped historical counts: columns month (first day, date), country, children."""
+    """The shipped historical counts: columns month (first day, date), component, country,
+    children."""
     df = pd.read_csv(HISTORY_DIR / "arrivals_monthly.csv", dtype={"month": str, "country": str})
     df["month"] = pd.to_datetime(df["month"] + "-01").dt.date
-    return df[["month", "country", "children"]]
+    return df[["month", "component", "country", "children"]]
 
 
 def seasonal_index() -> np.ndarray:
@@ -58,32 +72,78 @@ def history_end() -> dt.date:
     return (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
 
 
-def projected_monthly(params: ParameterSet, first: dt.date, last: dt.date, rng) -> pd.DataFrame:
-    """Poisson counts by country and month from ``first`` (a month start) to ``last``."""
+def _round_preserving_total(x: np.ndarray) -> np.ndarray:
+    """Integers that add up to the rounded total (largest remainder)."""
+    base = np.floor(x)
+    short = int(round(x.sum() - base.sum()))
+    if short > 0:
+        base[np.argsort(-(x - base), kind="stable")[:short]] += 1
+    return base.astype(np.int64)
+
+
+def projection_base(hist: pd.DataFrame) -> pd.DataFrame:
+    """Mean children per month over the last twelve months of history, by component and
+    country (a full seasonal cycle, so the mean carries no seasonality)."""
+    months = sorted(hist["month"].unique())[-PROJECTION_BASE_MONTHS:]
+    last = hist[hist["month"].isin(months)]
+    base = last.groupby(["component", "country"])["children"].sum() / len(months)
+    full = pd.MultiIndex.from_product([COMPONENTS, COUNTRIES], names=["component", "country"])
+    return base.reindex(full, fill_value=0.0)
+
+
+def projected_monthly(
+    params: ParameterSet, base: pd.Series, first: dt.date, last: dt.date, rng
+) -> pd.DataFrame:
+    """Poisson counts by component, country and month from ``first`` (a month start) to
+    ``last``: the last year's monthly level times the projection level, times the season."""
     season = seasonal_index()
-    annual = params["origin.projection.annual_children"]
+    level = params["origin.projection.level"]
     months = pd.date_range(first, last, freq="MS")
     rows = []
     for m in months:
+        for comp in COMPONENTS:
+            for c in COUNTRIES:
+                mean = base[(comp, c)] * level.scalar(m.date()) * season[m.month - 1]
+                rows.append((m.date(), comp, c, int(rng.poisson(mean))))
+    return pd.DataFrame(rows, columns=["month", "component", "country", "children"])
+
+
+def assumed_ports_monthly(params: ParameterSet, first: dt.date, until: dt.date) -> pd.DataFrame:
+    """Port-of-entry children for the fiscal years before their published history: each fiscal
+    year's assumed annual count per country (the value in force on 1 October) spread over its
+    months by the seasonal profile and rounded so the year's total is kept (no noise: the
+    uncertainty of an assumed level is its range, sampled across draws)."""
+    season = seasonal_index()
+    annual = params["origin.ports.assumed_annual_children"]
+    months = [m.date() for m in pd.date_range(first, until, freq="MS", inclusive="left")]
+    rows = []
+    for fy_start in sorted({dt.date(m.year - (m.month < 10), 10, 1) for m in months}):
+        fy_months = [m for m in months if dt.date(m.year - (m.month < 10), 10, 1) == fy_start]
+        weights = np.array([season[m.month - 1] for m in fy_months]) / 12.0
         for c in COUNTRIES:
-            mean = annual.group(m.date(), c) / 12.0 * season[m.month - 1]
-            rows.append((m.date(), c, int(rng.poisson(mean))))
-    return pd.DataFrame(rows, columns=["month", "country", "children"])
+            n = _round_preserving_total(annual.group(fy_start, c) * weights)
+            rows += [(m, "OFO", c, int(k)) for m, k in zip(fy_months, n, strict=True)]
+    return pd.DataFrame(rows, columns=["month", "component", "country", "children"])
 
 
 def arrivals_table(
     params: ParameterSet, last_day: dt.date, streams: Streams, user_file: Path | None
 ) -> pd.DataFrame:
-    """Counts by month and country for the whole simulated period: history then projection."""
+    """Counts by month, component and country for the whole simulated period: history (with the
+    assumed port-of-entry years before theirs) then projection."""
     if user_file is not None:
-        return read_arrivals_csv(user_file)
+        return read_arrivals_csv(user_file).assign(component="USBP")
     hist = history_monthly()
+    first_ports = min(hist.loc[hist["component"] == "OFO", "month"])
+    parts = [assumed_ports_monthly(params, min(hist["month"]), first_ports), hist]
     end = history_end()
-    if last_day <= end:
-        return hist
-    first_proj = end + dt.timedelta(days=1)
-    proj = projected_monthly(params, first_proj, last_day, streams["arrivals.projection"])
-    return pd.concat([hist, proj], ignore_index=True)
+    if last_day > end:
+        first_proj = end + dt.timedelta(days=1)
+        base = projection_base(hist)
+        parts.append(
+            projected_monthly(params, base, first_proj, last_day, streams["arrivals.projection"])
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def merge_arrivals(table: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
@@ -92,12 +152,15 @@ def merge_arrivals(table: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
     the first replaced row); rows ``table`` lacks (e.g. months before history) go at the end."""
     key = ["month", "country"]
     counts = user.set_index(key)["children"]
+    if "component" not in table.columns:
+        table = table.assign(component="USBP")
+    usbp = (table["component"] == "USBP").to_numpy()  # the file gives Border Patrol counts
     idx = pd.MultiIndex.from_frame(table[key])
-    hit = idx.isin(counts.index)
+    hit = idx.isin(counts.index) & usbp
     out = table.copy()
     out.loc[hit, "children"] = counts.reindex(idx[hit]).to_numpy()
-    extra = user[~pd.MultiIndex.from_frame(user[key]).isin(idx)]
-    return pd.concat([out, extra[[*key, "children"]]], ignore_index=True)
+    extra = user[~pd.MultiIndex.from_frame(user[key]).isin(idx[usbp])]
+    return pd.concat([out, extra[[*key, "children"]].assign(component="USBP")], ignore_index=True)
 
 
 def describe_override(user: pd.DataFrame, mode: str, clock: Clock, path: Path | None) -> str:
@@ -125,21 +188,33 @@ def describe_override(user: pd.DataFrame, mode: str, clock: Clock, path: Path | 
 def make_children(
     table: pd.DataFrame, params: ParameterSet, clock: Clock, streams: Streams
 ) -> Children:
-    """One agent per child: arrival time (uniform within its month), country, age, sex."""
+    """One agent per child: arrival time (uniform within its month), component, country, age,
+    sex. A table without a ``component`` column is all Border Patrol apprehensions."""
     table = table[table["children"] > 0]
+    if "component" not in table.columns:
+        table = table.assign(component="USBP")
     month_start = pd.to_datetime(table["month"])
     first_day = ((month_start - pd.Timestamp(clock.origin)).dt.days).to_numpy()
     length = month_start.dt.days_in_month.to_numpy()
     counts = table["children"].to_numpy(np.int64)
     country = table["country"].map({c: i for i, c in enumerate(COUNTRIES)}).to_numpy(np.int8)
+    port = (table["component"] == "OFO").to_numpy()
 
-    u = streams["arrivals.timing"].random(int(counts.sum()))
+    # each inflow draws its days from its own stream, in row order: a child's day then depends
+    # only on the rows of its own component before it (so the port-of-entry assumption, or a
+    # user's Border Patrol counts for one month, move no other child's day)
+    child_port = np.repeat(port, counts)
+    u = np.empty(len(child_port))
+    for name, mask in (("arrivals.timing", ~child_port), ("arrivals.timing_ports", child_port)):
+        u[mask] = streams[name].random(int(mask.sum()))
     t = np.repeat(first_day, counts) + u * np.repeat(length, counts)
     order = np.argsort(t, kind="stable")
     t = t[order]
     cty = np.repeat(country, counts)[order]
+    at_port = child_port[order]
     keep = (t >= 0) & (t < clock.n_days)  # months partly outside the simulated period
     children = Children(t_arrival=t[keep], country=cty[keep])
+    children.port = at_port[keep]
     _draw_demographics(children, params, clock, streams)
     return children
 

@@ -53,7 +53,9 @@ def run(ctx: RunContext) -> None:
 def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     """Border metrics: arrivals, returns, expulsions, referrals, children held, CBP cost."""
     c, params, clock = ctx.children, ctx.params, ctx.clock
-    out.add("arrivals", "flow", tally.flow(c.t_arrival), unit="child")
+    # the two inflows: Border Patrol apprehensions, and children encountered at ports of entry
+    out.add("arrivals", "flow", tally.flow(c.t_arrival, ~c.port), unit="child")
+    out.add("arrivals_ports", "flow", tally.flow(c.t_arrival, c.port), unit="child")
     out.add("returned_contiguous", "flow", tally.flow(c.t_leave_cbp, c.returned), unit="child")
     out.add("expelled_title42", "flow", tally.flow(c.t_leave_cbp, c.expelled), unit="child")
     out.add("orr_referrals", "flow", tally.flow(c.t_referral), unit="child")

@@ -33,6 +33,7 @@ class Children:
         n = len(t_arrival)
         self.male = np.zeros(n, dtype=bool)
         self.age = np.zeros(n)
+        self.port = np.zeros(n, dtype=bool)  # encountered at a port of entry (OFO), not by USBP
         # origin: levers and in-country processing (stages/origin.py, stages/in_country.py)
         self.t_expected = np.array(t_arrival, dtype=float)  # apprehension without those policies
         self.t_depart = np.full(n, np.nan)  # irregular departure (t_expected - journey)
@@ -95,6 +96,7 @@ class Children:
         return pd.DataFrame(
             {
                 "country": pd.Categorical.from_codes(self.country, COUNTRIES),
+                "component": np.where(self.port, "OFO", "USBP"),
                 "sex": np.where(self.male, "M", "F"),
                 "age": self.age.round(2),
                 "apprehended": when(self.t_arrival),

@@ -163,6 +163,9 @@ def run(ctx: RunContext) -> None:
     t_file = filing_times(
         c.t_referral[entered], _exp(u[:, 1]), _daily(ctx, "court.filing.lag_days")
     )
+    # not before the child is in ORR care: whether a case exists is then decided by events up to
+    # its filing, so a day's result does not depend on how far the simulation runs
+    t_file = np.maximum(t_file, c.t_orr_start[entered])
     c.nta_never[entered] = never
     filed = ~never & (t_file < n_days)
     idx = entered[filed]
@@ -253,10 +256,10 @@ def daily_median(day: np.ndarray, group: np.ndarray, value: np.ndarray, n_groups
                  n_days: int) -> np.ndarray:  # fmt: skip
     """The median of ``value`` per (group, day), NaN where there is none: [group, day]."""
     cell = group.astype(np.int64) * n_days + day
-    # one sort: cells apart by more than any value (values are waits >= 0 in days)
-    span = float(value.max(initial=0.0)) + 1.0
     counts = np.bincount(cell, minlength=n_groups * n_days)
-    v = np.sort(cell * span + value) - np.repeat(np.arange(n_groups * n_days), counts) * span
+    # sorted by cell, then value: exact (an offset of cell x span would round the values by an
+    # amount that depends on the number of days, so a day's median would depend on the window)
+    v = value[np.lexsort((value, cell))]
     starts = np.cumsum(counts) - counts
     med = np.full(n_groups * n_days, np.nan)
     has = counts > 0

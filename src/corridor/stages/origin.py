@@ -128,6 +128,7 @@ def _add_children(c, template: np.ndarray, streams, clock: Clock) -> None:
         c.country[template],
         male=c.male[template],
         age=c.age[template],
+        port=c.port[template],  # crosses where its template did (Border Patrol or a port)
         t_expected=t,
         t_depart=c.t_depart[template] + shift,
         added=np.ones(len(t), dtype=bool),

@@ -212,9 +212,9 @@ def test_too_many_projected_children_are_refused_up_front(tmp_path):
     def edit(text):
         import re
 
-        return re.sub(r"(SV|GT|HN|MX|OTH): \d+", r"\1: 9000000", text)
+        return re.sub(r"2008-10-01: [0-9.]+", "2008-10-01: 1000", text)
 
-    params = overlay(tmp_path, "origin.projection.annual_children", edit)
+    params = overlay(tmp_path, "origin.projection.level", edit)
     args = ["run", "--start", "2030-01-01", "--end", "2040-01-01", "--params", str(params)]
     refused(args, "MAX_CHILDREN_PER_RUN", out=tmp_path / "out")
 

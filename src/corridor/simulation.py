@@ -353,21 +353,22 @@ def add_cost_total(out: DailyMetrics) -> None:
 
 
 def most_children(params: ParameterSet, end: dt.date) -> float:
-    """An upper bound on the children of one draw up to ``end``: the shipped history plus the
-    projection's largest yearly value (stated or assumed high) for every year past history."""
+    """An upper bound on the children of one draw up to ``end``: the shipped history plus, for
+    every month past history, the last twelve months' mean month (both inflows) times the
+    projection level's largest value (stated or assumed high) times the peak seasonal index."""
     hist = arrivals.history_monthly()
     last = arrivals.history_end()
     total = float(hist["children"].sum())
     if end > last:
-        spec = params["origin.projection.annual_children"].spec
-        candidates = list(spec.values.values())
-        if spec.assumption is not None and not spec.assumption.relative:
-            candidates.append(spec.assumption.high)
-        per_year = max(sum(v.values()) if isinstance(v, dict) else float(v) for v in candidates)
-        if spec.assumption is not None and spec.assumption.relative:
-            per_year *= float(np.max(list(_flat(spec.assumption.high))))
+        spec = params["origin.projection.level"].spec
+        candidates = [float(v) for v in spec.values.values()]
+        if spec.assumption is not None:
+            high = float(np.max(_flat(spec.assumption.high)))
+            candidates.append(high * max(candidates) if spec.assumption.relative else high)
+        per_month = float(arrivals.projection_base(hist).sum()) * max(candidates)
         season = float(np.max(arrivals.seasonal_index()))
-        total += per_year * season * ((end - last).days + 31) / 365.25
+        months = ((end - last).days + 31) / (365.25 / 12)
+        total += per_month * season * months
     return total
 
 

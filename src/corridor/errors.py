@@ -12,3 +12,8 @@ class CorridorError(Exception):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):
+        # rebuilt from (where, message), so an error raised in a worker process (the executor's
+        # pool or a Dask worker) reaches the command line as the same one-line CorridorError
+        return (type(self), (self.where, self.message))

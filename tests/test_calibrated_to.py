@@ -47,11 +47,11 @@ def test_bad_calibrated_to_is_one_line(tmp_path, entry, needle):
     def edit(text: str) -> str:
         return text + "calibrated_to:\n" + entry
 
-    params = overlay(tmp_path, "orr.capacity.standard_beds", edit)
+    params = overlay(tmp_path, "border.transfer_deadline_hours", edit)  # a file with no calibrated_to yet
     out = tmp_path / "out"
     res = runner.invoke(app, [*OK, "--params", str(params), "--out", str(out)])
     assert res.exit_code == 2, res.output
-    assert needle in res.output and "standard_beds.yaml" in res.output, res.output
+    assert needle in res.output and "transfer_deadline_hours.yaml" in res.output, res.output
     assert len([x for x in res.output.splitlines() if x.strip()]) == 1, res.output
     assert not out.exists()
 

@@ -85,7 +85,8 @@ def unit_max(unit: str) -> float:
     return UNIT_MAX.get(unit, DEFAULT_UNIT_MAX)
 
 
-def _date(text: str | dt.date, name: str) -> dt.date:
+def parse_date(text: str | dt.date, name: str) -> dt.date:
+    """A date option or argument (YYYY-MM-DD), or one line naming it."""
     if isinstance(text, dt.date):
         return text
     try:
@@ -102,7 +103,7 @@ def check_window(
     for text, name in ((start, "--start"), (end, "--end")):
         if text is None:
             continue
-        d = _date(text, name)
+        d = parse_date(text, name)
         if first_day is not None and d < first_day:
             raise CorridorError(
                 name, f"{d} is before the first day of data {first_day} (corridor.limits.FIRST_DAY "

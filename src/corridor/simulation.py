@@ -26,6 +26,7 @@ from corridor import limits, worker
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
 from corridor.errors import CorridorError
+from corridor.limits import parse_date  # the one date parser (also checked up front by limits)
 from corridor.outputs import resources
 from corridor.outputs.metrics import GROUPS, DailyMetrics, Tally
 from corridor.outputs.tables import fiscal_year_table, long_table, peak_table
@@ -45,15 +46,6 @@ ASSUMPTIONS = ("auto", "central", "sample")
 # the parameters the arrivals stage reads (besides the history file)
 ARRIVAL_INPUTS = ("origin.demographics.", "origin.projection.", "origin.ports.")
 STAGES = ("arrivals", *(m.__name__.rsplit(".", 1)[-1] for m in PIPELINE), "metrics")
-
-
-def parse_date(text: str | dt.date, name: str) -> dt.date:
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text))
-    except ValueError:
-        raise CorridorError(name, f"'{text}' is not a valid date (YYYY-MM-DD)") from None
 
 
 @dataclass

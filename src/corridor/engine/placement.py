@@ -7,6 +7,10 @@ occupancy passes a threshold (or children wait) and stop taking children when oc
 
 Transfers. At most ``transfer_cap[d]`` children leave CBP for a bed on day ``d`` (transport and
 intake capacity, binding in surges): the others keep waiting, first in first out, to the next day.
+A child given a bed at its referral (a free bed, a transfer left that day) is moved so that it
+arrives by its ``deadline`` (the TVPRA 72 hours, set by the border stage): its transport delay is
+cut to what is left. A child who waited (the "exceptional circumstances": no bed, or the day's
+transfers used up) takes its whole transport delay from the bed's assignment.
 
 Release as a hazard on every child in care. A child's release hazard at time ``t`` depends on
 its progress ``theta`` through the case (time in care measured in the release pace of each day
@@ -81,7 +85,7 @@ def ready_time(s, work, c, pace, cum, n_days):
 def _place(
     ref_t, transport, work, cat, t_age_out,
     cap_std, influx_avail, open_thr, close_thr, lead_days,
-    pace, cum, transfer_cap, release_floor, release_growth, release_window,
+    pace, cum, transfer_cap, release_floor, release_growth, release_window, deadline,
 ):  # fmt: skip
     n = ref_t.shape[0]
     n_days = cap_std.shape[0]
@@ -174,6 +178,8 @@ def _place(
                 head += 1
                 moved_d[d] += 1
                 s = t + transport[i]
+                if t <= ref_t[i] and t < deadline[i]:  # placed at its referral: by the deadline
+                    s = min(s, deadline[i])
                 e = ready_time(s, work[i], cat[i], pace, cum, n_days)
                 ready[i] = e
                 if t_age_out[i] <= e:
@@ -266,6 +272,7 @@ def place(
     release_floor: np.ndarray | float | None = None,
     release_growth: np.ndarray | float | None = None,
     release_window: np.ndarray | float | None = None,
+    deadline: np.ndarray | None = None,
 ) -> PlacementResult:
     """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO, and
     release them by their hazard (see the module's docstring).
@@ -273,7 +280,9 @@ def place(
     ``work``: each child's unit-free progress to release (its stay in a regime of mean 1);
     ``pace[day, category]``: the release pace (1 / mean days) of each day's regime;
     ``transfer_cap``: children moved from CBP per day (None: no limit); ``release_floor``,
-    ``release_growth``, ``release_window``: the case-management limit (None: no limit). Care
+    ``release_growth``, ``release_window``: the case-management limit (None: no limit);
+    ``deadline``: per child, the time by which a child placed at its referral arrives in care
+    (None: no deadline, every child takes its whole transport delay). Care
     ends earlier at ``t_age_out`` (the 18th birthday); a child who turns 18 while still waiting
     gets no bed (``aged_out`` with ``start`` = inf). Daily arrays cover every day.
     """
@@ -303,5 +312,8 @@ def place(
         np.ascontiguousarray(_daily(release_floor, n_days, np.inf)),
         np.ascontiguousarray(_daily(release_growth, n_days, 0.0)),
         np.ascontiguousarray(window),
+        np.full(len(ref_t), np.inf)
+        if deadline is None
+        else np.ascontiguousarray(deadline, dtype=np.float64),
     )
     return PlacementResult(*out)

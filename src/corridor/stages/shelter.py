@@ -110,6 +110,7 @@ def run(ctx: RunContext) -> None:
         release_floor=_daily(params, "orr.release.case_management_floor", clock),
         release_growth=_daily(params, "orr.release.case_management_growth", clock),
         release_window=_daily(params, "orr.release.case_management_window", clock),
+        deadline=ctx.state["transfer_deadline"][order],  # TVPRA 72 h (the border stage's)
     )  # fmt: skip
     children.sponsor_cat[order] = cat
     children.t_bed_assigned[order] = r.assign

@@ -211,7 +211,7 @@ class Simulation:
 
     def _arrivals(self, draw: int, params: ParameterSet, streams: Streams, memo: dict | None):
         """The children apprehended (the arrivals stage). ``memo`` lets several scenarios of one
-        draw share them when the inputs of arrivals are the same (compare runs them together)."""
+        draw share them when the inputs of arrivals are the same."""
         key = None
         if memo is not None:
             inputs = [(p.path, p.spec.values) for p in params if p.path.startswith(ARRIVAL_INPUTS)]
@@ -237,6 +237,30 @@ class Simulation:
             )
         return children
 
+    def start_draw(self, draw: int, params: ParameterSet, memo: dict | None = None) -> RunContext:
+        """A draw's context after the arrivals stage: its children apprehended, with the random
+        streams of (seed, draw)."""
+        streams = Streams(self.seed, draw)
+        children = self._arrivals(draw, params, streams, memo)
+        return RunContext(children, params, self.clock, streams)
+
+    def finish_draw(self, draw: int, ctx: RunContext) -> DrawResult:
+        """A draw's daily metrics, once every stage has run on ``ctx``."""
+        out = DailyMetrics(self.clock.n_days)
+        tally = Tally(ctx.children.country, self.clock.n_days)
+        for stage in PIPELINE:
+            stage.metrics(ctx, tally, out)
+        resources.metrics(ctx, tally, out)  # beds, attorneys, judge-years the flows use
+        spending.add_outlays(self.scenario, self.clock, out)
+        add_cost_total(out)
+        return DrawResult(draw, ctx.children, out, ctx.children.n)
+
+    def context_key(self, draw: int) -> tuple:
+        """What, besides the parameters the stages read, a draw's stages depend on: two
+        simulations with the same key and the same parameters give the same children."""
+        return (self.seed, draw, self.clock, self.end, str(self.arrivals_file),
+                self.arrivals_mode)  # fmt: skip
+
     def run_draw(
         self,
         draw: int,
@@ -247,24 +271,15 @@ class Simulation:
         """One draw: its parameters (``draw_params``, unless the caller gives the parameters it
         sampled itself, as sensitivity analysis does) with the random streams of (seed, draw)."""
         step = step or (lambda _: None)
-        clock = self.clock
         params = params if params is not None else self.draw_params(draw)
-        streams = Streams(self.seed, draw)
-        children = self._arrivals(draw, params, streams, memo)
+        ctx = self.start_draw(draw, params, memo)
         step("arrivals")
-        ctx = RunContext(children, params, clock, streams)
         for stage in PIPELINE:
             stage.run(ctx)
             step(stage.__name__.rsplit(".", 1)[-1])
-        out = DailyMetrics(clock.n_days)
-        tally = Tally(children.country, clock.n_days)
-        for stage in PIPELINE:
-            stage.metrics(ctx, tally, out)
-        resources.metrics(ctx, tally, out)  # beds, attorneys, judge-years the flows use
-        spending.add_outlays(self.scenario, clock, out)
-        add_cost_total(out)
+        result = self.finish_draw(draw, ctx)
         step("metrics")
-        return DrawResult(draw, children, out, children.n)
+        return result
 
     @classmethod
     def shared(cls, args: dict) -> Simulation:

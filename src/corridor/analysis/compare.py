@@ -335,16 +335,18 @@ def compare(
 
 def compare_draw(item) -> list[tuple[str, Reduced]]:
     """One draw of every scenario, reduced (an executor's task): (scenario args, draw, start)."""
+    from corridor.shared_stages import run_together
     from corridor.simulation import Simulation
 
     scenario_args, draw, start = item
-    memo: dict = {}  # the scenarios of one draw share its arrivals when their inputs agree
     reduce = _Reducer(start)
-    out = []
-    for label, args in scenario_args:
-        sim = Simulation.shared(args)
-        out.append((label, reduce(sim, sim.run_draw(draw, memo=memo))))
-    return out
+    sims = [Simulation.shared(args) for _, args in scenario_args]
+    # the scenarios of one draw share the stages whose inputs they have in common
+    results = run_together(sims, draw)
+    return [
+        (label, reduce(sim, result))
+        for (label, _), sim, result in zip(scenario_args, sims, results, strict=True)
+    ]
 
 
 def _labels(names: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ Prints, each with what was measured:
 2. the physical floor: events per second of the compiled kernels alone (shelter placement and
    the court docket), on the inputs of a real full-baseline draw, best of 3;
 3. the full FY2009-FY2026 baseline, one draw: in this process, simulated and then written (the
-   stages' shares of the time), and from the command line as a user runs it (subprocess wall);
+   stages' shares of the time), and from the command line as a user runs it (subprocess wall),
+   with its peak memory per simulated child;
 4. draws per second for one scenario (baseline, FY2014-FY2020, ``--draws 8``) on local processes;
 5. ``compare`` of 4 scenarios x 50 draws, FY2014-FY2020, from the command line (``--quick``: 4 x
    10), with the peak memory of its largest worker process;
@@ -136,10 +137,19 @@ def full_baseline() -> None:
             if proc.returncode != 0:
                 raise SystemExit(f"corridor run failed: {proc.stderr.strip()}")
             best = t if best is None else min(best, t)
-        t_import, _ = timed(subprocess.run, [sys.executable, "-c", "import corridor.cli, "
-                            "corridor.outputs.save"], check=True)  # fmt: skip
+        # the CLI runs were the largest children so far: their peak resident memory (KiB)
+        run_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        code = ("import resource, corridor.cli, corridor.outputs.save, corridor.simulation; "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")  # fmt: skip
+        t_import, imp = timed(subprocess.run, [sys.executable, "-c", code], check=True,
+                              capture_output=True, text=True)  # fmt: skip
     print(f"full baseline from the command line: best of 3 {best:.2f} s (target 2 s, goal 1 s); "
           f"of which importing the package {t_import:.2f} s")  # fmt: skip
+    n = sum(d.n_children for d in result.draws)
+    base = int(imp.stdout.strip())
+    print(f"peak memory of the full baseline from the command line: {run_peak / 1024:,.0f} MiB "
+          f"({base / 1024:,.0f} MiB once imported) -> {(run_peak - base) * 1024 / n:,.0f} bytes "
+          f"per simulated child ({n:,} children)")  # fmt: skip
 
 
 def one_scenario() -> None:
@@ -165,7 +175,7 @@ def compare_cli(draws: int) -> None:
     n = len(COMPARE) * draws
     print(f"compare {len(COMPARE)} x {draws} {WINDOW[0]}..{WINDOW[1]} from the command line: "
           f"{t:.1f} s ({n / t:.2f} scenario-draws/s; target 40 s for 4 x 50); peak memory of "
-          f"the largest process {peak:,.0f} MiB")  # fmt: skip
+          f"the largest process (CLI or worker) {peak:,.0f} MiB")  # fmt: skip
 
 
 def pool_against_dask() -> None:

@@ -37,8 +37,12 @@ def test_together_equals_alone(draws, monkeypatch):
     draw = draws - 1
     together = shared_stages.run_together(sims, draw)
     assert resumed, "no scenario shared any stage"
-    for sim, result in zip(sims, together, strict=True):
-        _same(result, sim.run_draw(draw))
+    # again: now only the copies the first call resumed from are taken
+    again = shared_stages.run_together(sims, draw)
+    for sim, result, result2 in zip(sims, together, again, strict=True):
+        alone = sim.run_draw(draw)
+        _same(result, alone)
+        _same(result2, alone)
 
 
 def test_reads_decide_sharing():

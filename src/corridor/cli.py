@@ -177,12 +177,11 @@ def _executor(cluster: str | None, workers: int | None, draws: int):
 
 
 def _announce_compile() -> None:
-    """Say so, on a terminal, when the kernels must be compiled (the first run after installing;
-    piped output keeps its one-line errors)."""
+    """Say so on stderr, terminal or not, when the kernels must be compiled (the first run after
+    installing): a new user's first run must not silently take 15 s. It is one line, before any
+    work, and only then."""
     from corridor.engine.kernels import uncached_kernels
 
-    if not err.is_terminal:
-        return
     missing = uncached_kernels()
     if missing:
         err.print(f"compiling {len(missing)} simulation kernels (first run after installing; "

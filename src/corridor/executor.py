@@ -52,8 +52,8 @@ _WARM = False
 
 
 def _stderr(text: str) -> None:
-    if sys.stderr.isatty():  # piped output keeps its one-line errors
-        print(f"corridor: {text}", file=sys.stderr, flush=True)
+    # terminal or not: the first run after installing must not be silently slow
+    print(f"corridor: {text}", file=sys.stderr, flush=True)
 
 
 def warm_up(say: Callable[[str], None] | None = _stderr) -> None:

@@ -83,6 +83,7 @@ class _Snapshot:
     reads: dict[str, object]
     ctx: RunContext
     for_scenarios: frozenset[int]  # the later scenarios it can serve
+    origin: tuple[int, int]  # (the scenario it was taken from, done)
 
 
 def _copy_ctx(ctx: RunContext, params: ParameterSet) -> RunContext:
@@ -93,26 +94,44 @@ def _copy_ctx(ctx: RunContext, params: ParameterSet) -> RunContext:
     )  # fmt: skip
 
 
+# (scenario keys, scenario parameters' identity) -> the (scenario, steps) snapshots the last
+# call of run_together in this process resumed from: the next draw takes only those copies
+_USED: dict[tuple, set[tuple[int, int]]] = {}
+
+
 def run_together(sims: Sequence, draw: int) -> list:
-    """``[sim.run_draw(draw) for sim in sims]``, the same results, sharing common stages."""
+    """``[sim.run_draw(draw) for sim in sims]``, the same results, sharing common stages.
+
+    A copy of the state is taken after a stage only when a later scenario may resume there,
+    and (from the second draw a process runs on) only where one did in the previous draw: the
+    stages a scenario reads do not depend on the draw, and if they did, a scenario whose
+    snapshot is missing resumes earlier or runs in full (slower, never different)."""
     from corridor.simulation import PIPELINE
 
     params = [s.draw_params(draw) for s in sims]
     keys = [s.context_key(draw) for s in sims]
+    plan_key = tuple((k[2:], id(s)) for k, s in zip(keys, sims, strict=True))
+    planned = _USED.get(plan_key)
+    used: set[tuple[int, int]] = set()
     snapshots: list[_Snapshot] = []
     results = []
     for j, sim in enumerate(sims):
-        usable = [s for s in snapshots if j in s.for_scenarios and s.key == keys[j]]
-        best = max(usable, key=lambda s: s.done, default=None)
+        best = _best(snapshots, j, keys[j])
+        reads: dict[str, object] = {}
+        ctx, done = None, 0
         if best is not None:
+            used.add(best.origin)
             reads = dict(best.reads)
-            tracked = ReadParameters(params[j], reads)
-            ctx, done = _copy_ctx(best.ctx, tracked), best.done
-        else:
-            reads, ctx, done = {}, None, 0
-            tracked = ReadParameters(params[j], reads)
-        # drop the snapshots no later scenario can use
-        snapshots = [s for s in snapshots if any(i > j for i in s.for_scenarios)]
+            later_users = [_best(snapshots, i, keys[i]) for i in range(j + 1, len(sims))]
+            if any(b is best for b in later_users):
+                ctx = _copy_ctx(best.ctx, params[j])
+            else:  # nobody else resumes here: take the snapshot itself
+                ctx = best.ctx
+                snapshots.remove(best)
+            done = best.done
+        tracked = ReadParameters(params[j], reads)
+        if ctx is not None:
+            ctx.params = tracked
         later = frozenset(i for i in range(j + 1, len(sims)) if keys[i] == keys[j])
         last: _Snapshot | None = None
         for step in range(done, 1 + len(PIPELINE)):
@@ -123,10 +142,20 @@ def run_together(sims: Sequence, draw: int) -> list:
             later = frozenset(i for i in later if same_reads(reads, params[i]))
             if not later:
                 continue  # reads only grow: no later scenario can match a longer prefix
+            if planned is not None and (j, step + 1) not in planned:
+                continue  # the previous draw resumed nobody here
             if last is not None and last.for_scenarios == later:
                 snapshots.remove(last)  # superseded: the same scenarios can start later
-            last = _Snapshot(step + 1, keys[j], dict(reads), _copy_ctx(ctx, params[j]), later)
+            last = _Snapshot(step + 1, keys[j], dict(reads), _copy_ctx(ctx, params[j]), later,
+                             (j, step + 1))  # fmt: skip
             snapshots.append(last)
         ctx.params = params[j]
         results.append(sim.finish_draw(draw, ctx))
+    _USED[plan_key] = used
     return results
+
+
+def _best(snapshots: list[_Snapshot], j: int, key: tuple) -> _Snapshot | None:
+    """The snapshot scenario ``j`` resumes from: the one with the most steps done."""
+    usable = [s for s in snapshots if j in s.for_scenarios and s.key == key]
+    return max(usable, key=lambda s: s.done, default=None)

@@ -11,6 +11,7 @@ all zero (a cost no scenario incurs) is left out and listed as such.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import warnings
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.analysis import report
+from corridor.analysis.quantiles import nan_percentile
 from corridor.outputs.dictionary import label_with_unit
 from corridor.outputs.format import number, span
 
@@ -32,15 +34,21 @@ HOW = {
 FACT_STATS = {"sum": ("sum",), "max": ("max", "peak", "end"), "mean": ("mean",)}
 
 
+@functools.cache
+def _shipped_facts() -> tuple:
+    """The shipped facts, read (and validated) once per process, not once per chart."""
+    from corridor.analysis.backtest import DEFAULT_FACTS, read_facts
+
+    return tuple(read_facts([DEFAULT_FACTS]))
+
+
 def observed_monthly(metric: str, how: str, months: pd.PeriodIndex) -> pd.DataFrame:
     """Sourced observations (group ``all``) of the monthly quantity a chart shows: columns
     month, observed, fact. Empty when the facts have none."""
-    from corridor.analysis.backtest import DEFAULT_FACTS, read_facts
-
     rows = []
     if how not in FACT_STATS:
         return pd.DataFrame(columns=["month", "observed", "fact"])
-    for f in read_facts([DEFAULT_FACTS]):
+    for f in _shipped_facts():
         if f.metric != metric or f.group != "all" or f.statistic not in FACT_STATS[how]:
             continue
         m = pd.Period(f.start, freq="M")
@@ -103,7 +111,7 @@ def draw(comp, h, q: np.ndarray, obs: pd.DataFrame, marks):
 def quantiles(comp, label: str) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanpercentile(comp.monthly[label], (50, 10, 90), axis=1)
+        return nan_percentile(comp.monthly[label], (50, 10, 90), axis=1)
 
 
 def charts(comp) -> tuple[list[report.Chart], list[str]]:

@@ -6,7 +6,15 @@ import numpy as np
 
 from corridor.outputs.metrics import GROUPS
 
-STATES = ("in_cbp", "returned", "expelled", "in_orr", "released", "transferred_ice")
+STATES = (
+    "in_cbp",
+    "returned",
+    "expelled",
+    "in_orr",
+    "released",
+    "discharged_other",
+    "transferred_ice",
+)
 
 
 def states_at(c, t: float) -> dict[str, np.ndarray]:
@@ -20,7 +28,8 @@ def states_at(c, t: float) -> dict[str, np.ndarray]:
         "returned": left_cbp & c.returned,
         "expelled": left_cbp & c.expelled,
         "in_orr": in_orr,
-        "released": out & ~c.aged_out,
+        "released": out & ~c.aged_out & ~c.discharged_other,
+        "discharged_other": out & c.discharged_other,
         "transferred_ice": out & c.aged_out,
     }
 
@@ -38,16 +47,26 @@ def test_each_child_in_exactly_one_state(baseline_2013_2020):
 
 def test_cumulative_arrivals_equal_sum_of_stocks(baseline_2013_2020):
     """arrivals (Border Patrol and ports of entry) = returned + expelled + in CBP + in ORR +
-    released + transferred to ICE (from ORR or, for children who turned 18 while waiting, from
-    CBP), on every day."""
+    released + discharged by another route + transferred to ICE (from ORR or, for children who
+    turned 18 while waiting, from CBP), on every day."""
     m = baseline_2013_2020.draws[0].metrics
     assert m.series("arrivals_ports").sum() > 0
     arrivals = np.cumsum(m.series("arrivals") + m.series("arrivals_ports"))
     returned = np.cumsum(m.series("returned_contiguous"))
     expelled = np.cumsum(m.series("expelled_title42"))
     released = np.cumsum(m.series("orr_released"))
+    other = np.cumsum(m.series("orr_discharged_other"))
+    assert other[-1] > 0
     ice = np.cumsum(m.series("orr_transfers_ice") + m.series("cbp_transfers_ice"))
-    rhs = returned + expelled + m.series("cbp_census") + m.series("orr_census") + released + ice
+    rhs = (
+        returned
+        + expelled
+        + m.series("cbp_census")
+        + m.series("orr_census")
+        + released
+        + other
+        + ice
+    )
     np.testing.assert_array_equal(arrivals, rhs)
 
 

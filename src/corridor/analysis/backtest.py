@@ -295,8 +295,8 @@ def _derived_series(c, n_days: int) -> dict[str, Series]:
         by = np.bincount(idx, minlength=n_codes * n_days).reshape(n_codes, n_days)
         return np.vstack([by, by.sum(axis=0, keepdims=True)]).astype(float)
 
-    if all(hasattr(c, a) for a in ("t_orr_exit", "aged_out", "sponsor_cat")):
-        released = ~c.aged_out & (c.sponsor_cat >= 0)
+    if all(hasattr(c, a) for a in ("t_orr_exit", "aged_out", "discharged_other", "sponsor_cat")):
+        released = ~c.aged_out & ~c.discharged_other & (c.sponsor_cat >= 0)
         cat = np.clip(c.sponsor_cat, 0, 3)
         v = by_day(c.t_orr_exit, released, cat, 4)
         out["orr_released_by_sponsor"] = Series("flow", ("cat1", "cat2", "cat3", "cat4", "all"), v)

@@ -55,6 +55,8 @@ class Children:
         self.t_orr_exit = np.full(n, np.inf)
         self.bed = np.full(n, -1, dtype=np.int8)  # 0 standard, 1 influx
         self.aged_out = np.zeros(n, dtype=bool)  # turned 18 in care: transfer to ICE
+        # care ended other than by release to a sponsor or aging out (orr.discharge.other_share)
+        self.discharged_other = np.zeros(n, dtype=bool)
         # immigration court (stages/court.py; codes in engine/docket.py)
         self.nta_never = np.zeros(n, dtype=bool)  # referred, but no NTA is ever filed
         self.t_file = np.full(n, np.inf)  # NTA filed with the court: the case begins
@@ -109,6 +111,7 @@ class Children:
                 "orr_exit": when(self.t_orr_exit),
                 "bed": np.select([self.bed == 0, self.bed == 1], ["standard", "influx"], ""),
                 "aged_out": self.aged_out,
+                "discharged_other": self.discharged_other,
                 "fate": pd.Categorical.from_codes(self.fate, FATES),
                 "expected_apprehension": when(self.t_expected),
                 "added_by_lever": self.added,

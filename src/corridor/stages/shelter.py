@@ -13,8 +13,10 @@ mean ``orr.length_of_care.mean_days`` is the mean over ALL children (categories 
 stay a regime would give if it held: category 4 has its own mean
 (``orr.length_of_care.ltfc_mean_days``), and categories 1-3 share the rest in the ratios of
 ``orr.length_of_care.category_ratio``, so nothing is counted twice. Releases per day are limited
-by case management (``orr.release.*``). Care ends at release to the sponsor, or at the 18th
-birthday (transfer to ICE).
+by case management (``orr.release.*``). Care ends at release to the sponsor, at the 18th
+birthday (transfer to ICE), or, for a share of the children (``orr.discharge.other_share``), by
+another route at the time the hazard gives (voluntary departure, repatriation, running away):
+those are discharges but not releases to a sponsor.
 """
 
 from __future__ import annotations
@@ -118,6 +120,11 @@ def run(ctx: RunContext) -> None:
     children.t_orr_exit[order] = r.exit
     children.bed[order] = r.bed
     children.aged_out[order] = r.aged_out
+    # which children leave care by a route other than a sponsor: one uniform per child, its own
+    # stream, so the rest of the model's random numbers do not move
+    u = per_child("orr.discharge_route")
+    other_share = _daily(params, "orr.discharge.other_share", clock)[ref_day]
+    children.discharged_other[order] = (u < other_share) & ~r.aged_out & np.isfinite(r.exit)
     # a child who turned 18 while waiting leaves CBP for ICE custody on the birthday
     aged_in_cbp = r.aged_out & ~np.isfinite(r.start)
     t_ice = np.maximum(t_age_out, children.t_referral[order])
@@ -141,8 +148,10 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("orr_admissions", "flow", tally.flow(start), unit="child")
     discharges = tally.flow(exit_)
     out.add("orr_discharges", "flow", discharges, unit="child")
-    out.add("orr_released", "flow", tally.flow(exit_, ~c.aged_out), unit="child")
+    to_sponsor = ~c.aged_out & ~c.discharged_other
+    out.add("orr_released", "flow", tally.flow(exit_, to_sponsor), unit="child")
     out.add("orr_transfers_ice", "flow", tally.flow(exit_, c.aged_out), unit="child")
+    out.add("orr_discharged_other", "flow", tally.flow(exit_, c.discharged_other), unit="child")
     aged_in_cbp = c.aged_out & ~np.isfinite(start)
     out.add("cbp_transfers_ice", "flow", tally.flow(c.t_leave_cbp, aged_in_cbp), unit="child")
     census = tally.stock(start, exit_)
@@ -168,10 +177,10 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
             unit="share",
         )
         # the statistic the sources report: the mean stay of the children RELEASED to a sponsor
-        # that day (not of those in care, and not of transfers to ICE at 18)
-        released = tally.flow(exit_, ~c.aged_out)
+        # that day (not of those in care, not of transfers to ICE at 18, not of other routes)
+        released = tally.flow(exit_, to_sponsor)
         los_sum = tally._by_day(
-            exit_, ~c.aged_out, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0)
+            exit_, to_sponsor, weights=np.where(np.isfinite(exit_), exit_ - start, 0.0)
         )
         los = np.where(released > 0, los_sum / np.maximum(released, 1), np.nan)
         rate = np.where(census > 0, discharges / np.maximum(census, 1), np.nan)

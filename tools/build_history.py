@@ -62,6 +62,7 @@ DATA_OUT = REPO / "src" / "corridor" / "data"
 FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv")
 # CBP monthly UAC tables by component (USBP, OFO) and country, shipped as package data
 CBP_TABLES = ("cbp_uac_monthly_fy2018_fy2021.csv", "cbp_uac_monthly_fy2022_fy2025.csv")
+HHS_DAILY_SAMPLE = "hhs_uc_daily_sample.csv"  # HHS's daily file, March-June 2021 (census facts)
 COUNTRIES = ("SV", "GT", "HN", "MX", "OTH")
 NT = ("SV", "GT", "HN")  # Northern Triangle
 FIRST_FY = 2009  # first fiscal year with monthly border-wide data (OHSS from Oct 2008)
@@ -273,9 +274,10 @@ def copy_facts(shared: Path, dest: Path) -> None:
 
 
 def copy_tables(shared: Path, dest: Path) -> None:
-    """Verbatim copies of the CBP monthly tables (provenance: tables/README.md, kept by hand)."""
+    """Verbatim copies of the CBP monthly tables and the HHS daily sample (provenance:
+    tables/README.md, kept by hand)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in CBP_TABLES:
+    for name in (*CBP_TABLES, HHS_DAILY_SAMPLE):
         shutil.copyfile(shared / "data" / "tables" / name, dest / name)
 
 

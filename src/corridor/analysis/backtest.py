@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.analysis import hhs_daily
 from corridor.csv_check import check_csv
 from corridor.errors import CorridorError
 
@@ -175,6 +176,8 @@ def read_facts(paths: Iterable[str | Path]) -> list[Fact]:
         except Exception as e:  # pandas raises several types for unreadable CSV
             raise CorridorError(where, f"not a readable CSV ({type(e).__name__})") from None
         raw.columns = [c.strip() for c in raw.columns]
+        if hhs_daily.is_daily_file(list(raw.columns)):  # HHS's daily file: monthly facts
+            raw = pd.DataFrame(hhs_daily.fact_rows(path), dtype=str)
         missing = [c for c in (*FACT_COLUMNS, *EXTRA_COLUMNS) if c not in raw.columns]
         if missing:
             raise CorridorError(where, f"missing column '{missing[0]}'")

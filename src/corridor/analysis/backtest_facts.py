@@ -26,10 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from corridor.analysis import hhs_daily
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv")
 FACTS = [DATA / "facts" / f for f in FACT_FILES]
 OUT = DATA / "backtest_facts.csv"
+# HHS's daily file (its first 69 reporting days, spring 2021): monthly census and discharge facts
+HHS_DAILY_SAMPLE = DATA / "tables" / "hhs_uc_daily_sample.csv"
 COLUMNS = [
     "id", "quantity", "geography_or_group", "period", "value", "unit", "source_url",
     "source_date", "quote", "confidence", "notes", "metric", "group", "statistic",
@@ -237,6 +241,7 @@ def build() -> pd.DataFrame:
             row["period"] = period
         row.update(metric=metric, group=group, statistic=statistic)
         rows.append(row)
+    rows.extend(hhs_daily.fact_rows(HHS_DAILY_SAMPLE))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

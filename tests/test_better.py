@@ -40,10 +40,15 @@ def test_directions_come_from_the_metric_dictionary():
     assert signs.tolist() == [-1.0, 1.0, 0.0]
 
 
-def test_compare_reports_p_better_and_a_scenario_against_itself_is_one_half():
+@pytest.fixture(scope="module")
+def counsel():
     c = compare(["baseline", "baseline", "counsel-for-all"], "2013-10-01", "2015-09-30",
                 draws=3, seed=1, workers=2)  # fmt: skip
-    t = c.table()
+    return c, c.table()
+
+
+def test_compare_reports_p_better_and_a_scenario_against_itself_is_one_half(counsel):
+    c, t = counsel
     assert "p_better" in t.columns
     directed = t[t.metric.isin(["removal_in_absentia", "cbp_over_72h", "relief_granted"])]
     assert (directed[directed.scenario.isin(["baseline", "baseline#2"])].p_better == 0.5).all()
@@ -53,3 +58,25 @@ def test_compare_reports_p_better_and_a_scenario_against_itself_is_one_half():
     assert r.p_better.iloc[0] == 1.0  # counsel for every child: fewer in-absentia orders
     rows = {r["metric"]: r for r in c.headline_rows()}
     assert rows["removal_in_absentia"]["p_better"][2] == 1.0
+
+
+def test_p_better_by_fiscal_year_is_comparison_csvs_and_in_the_report(counsel, tmp_path):
+    from corridor.analysis.better import headline_by_period
+    from corridor.analysis.compare_report import write_report
+
+    c, t = counsel
+    rows = headline_by_period(c)
+    assert {r["scenario"] for r in rows} == {"baseline#2", "counsel-for-all"}
+    assert all(r["metric"] != "arrivals" for r in rows)  # no direction: not listed
+    for r in rows:
+        for fy, p in r["p"].items():
+            csv = t[(t.scenario == r["scenario"]) & (t.metric == r["metric"]) & (t.group == "all")
+                    & (t.statistic == r["statistic"]) & (t.fiscal_year == fy)].p_better  # fmt: skip
+            assert csv.iloc[0] == p or (p != p and csv.isna().iloc[0])
+    absentia = next(r for r in rows if r["metric"] == "removal_in_absentia"
+                    and r["scenario"] == "counsel-for-all")  # fmt: skip
+    assert list(absentia["p"]) == ["2014", "2015", "total"]
+    write_report(c, tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text()
+    assert "Probability that a scenario is better, by fiscal year" in html
+    assert "<th>FY2014</th><th>FY2015</th><th>whole window</th>" in html

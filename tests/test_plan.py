@@ -197,3 +197,35 @@ def test_plan_not_met_writes_its_answer_and_exits_1(tmp_path):
     rec = json.loads((out / "plan.json").read_text())
     assert rec["level"] is None and rec["met"] is False
     assert "NOT MET: no level of orr.capacity.standard_beds in 0..10" in r.output
+    # a stock is never below 0: the days before --from already fail the target, in every draw
+    assert rec["out_of_reach"]["count"] == 1 and rec["out_of_reach"]["max_probability"] == 0
+    assert "out of this lever's reach" in " ".join(r.output.split())
+
+
+def test_a_target_failed_before_the_lever_acts_is_out_of_reach():
+    from types import SimpleNamespace
+
+    from corridor.analysis.compare import Window
+    from corridor.analysis.plan_model import failed_before_lever
+    from corridor.engine.clock import Clock
+
+    clock = Clock.between(dt.date(2013, 9, 1), dt.date(2014, 9, 30))
+    win = Window(clock, dt.date(2013, 10, 1))
+    lever = dt.date(2014, 3, 1)
+    held = np.zeros(clock.n_days)
+    held[clock.day(dt.date(2014, 2, 10))] = 5.0  # a shortage in February, before the lever
+    held[clock.day(dt.date(2014, 6, 1))] = 9.0  # and one in June, which the lever can fix
+    flow = np.ones(clock.n_days)
+    series = {"held": ("stock", held), "flow": ("flow", flow), "neg": ("flow", flow - 2)}
+    metrics = SimpleNamespace(
+        metrics={k: SimpleNamespace(kind=v[0]) for k, v in series.items()},
+        series=lambda name, group="all": series[name][1],
+    )
+    targets = [parse_target(t) for t in (
+        "held peak <= 0", "held peak <= 5", "held peak >= 1", "held mean <= 0",
+        "held peak <= 0 FY2014", "flow sum <= 100", "flow sum <= 200", "neg sum <= -1000",
+    )]  # fmt: skip
+    got = failed_before_lever(targets, metrics, win, clock, lever)
+    # Oct-Feb is 151 days: the flow's 151 already pass 100; a flow that can fall is not settled
+    assert got.tolist() == [True, False, False, False, True, True, False, False]
+    assert not failed_before_lever(targets, metrics, win, clock, dt.date(2013, 10, 1)).any()

@@ -500,6 +500,25 @@ def _print_comparison(comp) -> None:
             cells.append(text)
         table.add_row(r["label"], *cells)
     out.print(table)
+    _print_p_better(comp)
+
+
+def _print_p_better(comp) -> None:
+    """P(better) per headline metric and fiscal year (report.html has the same table)."""
+    from corridor.analysis.better import headline_by_period
+    from corridor.analysis.compare import TOTAL
+
+    rows = headline_by_period(comp)
+    if not rows:
+        return
+    names = [("window" if p == TOTAL else f"FY{p}") for p in comp.periods]
+    table = Table("metric", "scenario", *names,
+                  title=f"P(better): share of the {comp.draws} draws in which the scenario beats "
+                  f"{comp.scenarios[0]}, per fiscal year (ties count half; - undefined)")  # fmt: skip
+    for r in rows:
+        table.add_row(r["label"], r["scenario"],
+                      *("-" if v != v else f"{v:.2f}" for v in r["p"].values()))  # fmt: skip
+    out.print(table)
 
 
 @app.command()

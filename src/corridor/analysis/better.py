@@ -43,3 +43,24 @@ def p_better(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(n > 0, wins / n, np.nan)
     return np.where((signs == 0).reshape(shape[1:]), np.nan, p)
+
+
+def headline_by_period(comp) -> list[dict]:
+    """``p_better`` of each scenario after the first, for each headline metric that has a better
+    direction, per fiscal year of the window and the whole window (``comp``: a
+    ``corridor.analysis.compare.Comparison``). The same numbers as ``comparison.csv``'s
+    ``p_better`` for group ``all``. Rows: metric, statistic, label, scenario, p (period -> value)."""
+    index = {k: i for i, k in enumerate(comp.keys)}
+    rows, seen = [], set()
+    for h in comp.headlines:
+        i = index.get((h.metric, "all", h.statistic))
+        signs = direction_signs([h.metric])
+        if i is None or signs[0] == 0 or (h.metric, h.statistic) in seen:
+            continue
+        seen.add((h.metric, h.statistic))
+        pb = p_better(comp.values[:, :, i : i + 1, :], signs)[:, 0, :]  # [scenario, period]
+        for s in range(1, len(comp.scenarios)):
+            rows.append({"metric": h.metric, "statistic": h.statistic, "label": h.label,
+                         "scenario": comp.scenarios[s],
+                         "p": dict(zip(comp.periods, map(float, pb[s]), strict=True))})  # fmt: skip
+    return rows

@@ -177,6 +177,46 @@ def _headline_table(comp) -> str:
     return f"<table><tr><th>metric (whole window)</th>{head}</tr>{''.join(body)}</table>"
 
 
+CLEAR_P = 0.9  # a probability of being better this high (or this low, 1 - it) is shown in bold
+
+
+def _p_cell(p: float) -> str:
+    if p != p:  # undefined: no draw has both values
+        return "&ndash;"
+    return f"<b>{p:.2f}</b>" if p >= CLEAR_P or 1 - p >= CLEAR_P else f"{p:.2f}"
+
+
+def _p_better_table(comp) -> str:
+    """Per headline metric with a better direction and per fiscal year: the probability that each
+    scenario beats the first (``corridor.analysis.better.headline_by_period``)."""
+    from corridor.analysis.better import headline_by_period
+    from corridor.analysis.compare import TOTAL
+
+    e = html.escape
+    rows = headline_by_period(comp)
+    if not rows:
+        return ""
+    names = [("whole window" if p == TOTAL else f"FY{p}") for p in comp.periods]
+    head = "".join(f"<th>{e(n)}</th>" for n in names)
+    body = []
+    for r in rows:
+        cells = "".join(f"<td>{_p_cell(r['p'][p])}</td>" for p in comp.periods)
+        body.append(f"<tr><td>{e(r['label'])}<br><small>{e(r['metric'])} ({e(r['statistic'])})"
+                    f"</small></td><td>{e(r['scenario'])}</td>{cells}</tr>")  # fmt: skip
+    return (
+        "<h2>Probability that a scenario is better, by fiscal year</h2>"
+        "<p class='note'>The share of the paired draws in which the scenario beats "
+        f"<b>{e(comp.scenarios[0])}</b> in the direction the metric dictionary gives (lower or "
+        "higher is better), a tie counting half: 0.5 is no evidence either way (as when both "
+        "are zero in every draw), values of 0.9 or more and 0.1 or less are in bold. Fiscal "
+        "years are cut to the window; the statistic is the one of the headline table (peak, "
+        f"sum, ...) within each year. Over {comp.draws} draw(s), so steps of "
+        f"{0.5 / max(comp.draws, 1):.2g}; the same numbers are the <code>p_better</code> column "
+        "of <code>comparison.csv</code> (group all).</p>"
+        f"<table><tr><th>metric</th><th>scenario</th>{head}</tr>{''.join(body)}</table>"
+    )
+
+
 def _scenarios(comp) -> str:
     e = html.escape
     sims = list(comp.sims.values())
@@ -212,6 +252,7 @@ def write_report(comp, path: Path) -> int:
         "same directory.</p>",
         "<h2>Headline</h2>",
         _headline_table(comp),
+        _p_better_table(comp),
         "<h2>Scenarios</h2>",
         _scenarios(comp),
         "<h2>Charts</h2>",

@@ -5,6 +5,14 @@ A level is a scenario file added on top of ``--scenario`` (``changes: {LEVER: {a
 {FROM: level}}}``), exactly what a user writes to test one level with ``corridor compare``; each
 draw is reduced by compare's own reducer, so a statistic here is the number ``comparison.csv``
 reports for the same scenario, seed and draw.
+
+**Out of the lever's reach.** The lever acts from ``--from``: the days of the window before it are
+the same at every level (the draws are shared, and nothing the lever changes acts earlier). A
+draw whose target already fails on those days fails at every level, and no level can meet the
+target in it; ``failed_before_lever`` finds such draws where those days settle the outcome (the
+peak of a stock, or the sum of a never-negative flow, under an upper bound: ``<=``, ``<``).
+The plan reports them rather than hiding them: with ``k`` of ``n`` such draws the probability can
+be at most ``(n - k) / n`` whatever the level.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor import worker
-from corridor.analysis.targets import Target, check_targets
+from corridor.analysis.targets import WHOLE_WINDOW, Target, check_targets
 from corridor.errors import CorridorError
 from corridor.parameters.schema import Source
 from corridor.scenarios import loader as scenarios
@@ -74,6 +82,8 @@ class Evaluation:
     values: np.ndarray  # [draw, target]
     met: np.ndarray  # [draw] bool: every target holds
     costs: dict[str, np.ndarray] = field(default_factory=dict)  # cost metric -> [draw], window
+    # [draw, target] bool: the target already fails before the lever acts (at every level)
+    before_lever: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -81,16 +91,51 @@ class _Task:
     setup: PlanSetup
     level: float | None
     draw: int
+    targets: tuple[Target, ...] = ()
 
 
 def _run_draw(task: _Task):
-    """One draw of one level, reduced like compare reduces it (top-level: picklable)."""
+    """One draw of one level, reduced like compare reduces it (top-level: picklable), and which
+    targets it fails before the lever acts."""
     from corridor.analysis.compare import Window, make_reducer
 
     sim = worker.memo(("plan", task.setup, task.level), lambda: task.setup.simulation(task.level))
-    red = make_reducer(sim.start)(sim, sim.run_draw(task.draw))
+    result = sim.run_draw(task.draw)
+    red = make_reducer(sim.start)(sim, result)
     red.monthly = {}  # the charts' series are not needed here
-    return red, Window(sim.clock, sim.start).periods
+    window = Window(sim.clock, sim.start)
+    before = failed_before_lever(
+        task.targets, result.metrics, window, sim.clock, task.setup.start_lever
+    )
+    return red, window.periods, before
+
+
+def failed_before_lever(targets, metrics, window, clock, lever_from: dt.date) -> np.ndarray:
+    """Per target: do the window's days before ``lever_from`` already make it fail? (False where
+    those days do not settle it; see the module's docstring.) ``window``: compare's Window on
+    ``clock``."""
+    out = np.zeros(len(targets), dtype=bool)
+    n_before = min(max(clock.day(lever_from) - window.first, 0), window.n)
+    if n_before == 0:
+        return out
+    for j, t in enumerate(targets):
+        if t.op not in ("<=", "<") or t.metric not in metrics.metrics:
+            continue
+        kind = metrics.metrics[t.metric].kind
+        v = metrics.series(t.metric, t.group)[window.first :]
+        days = np.arange(n_before)
+        if t.period != WHOLE_WINDOW:  # that fiscal year's days only
+            days = days[window.years[window.fy_idx[days]] == int(t.period)]
+        if days.size == 0:
+            continue
+        if kind == "stock" and t.statistic == "peak":
+            seen = float(v[days].max())
+        elif kind == "flow" and t.statistic == "sum" and np.all(v >= 0):
+            seen = float(v[days].sum())
+        else:
+            continue
+        out[j] = not bool(t.met(np.array([seen]))[0])
+    return out
 
 
 def check_setup(setup: PlanSetup, levels: list[float]) -> None:
@@ -116,14 +161,15 @@ class Evaluator:
 
     def __call__(self, levels: list[float | None]) -> dict[float, np.ndarray]:
         todo = [x for x in dict.fromkeys(levels) if x not in self.done]
+        targets = tuple(self.targets)
         if todo and not self._checked:  # one draw here first: a bad target fails at once
-            red, periods = _run_draw(_Task(self.setup, todo[0], 0))
-            check_targets(self.targets, set(red.keys), periods)
+            first_run = _run_draw(_Task(self.setup, todo[0], 0, targets))
+            check_targets(self.targets, set(first_run[0].keys), first_run[1])
             self._checked = True
-            first = {(todo[0], 0): (red, periods)}
+            first = {(todo[0], 0): first_run}
         else:
             first = {}
-        tasks = [_Task(self.setup, x, d) for x in todo for d in range(self.setup.draws)
+        tasks = [_Task(self.setup, x, d, targets) for x in todo for d in range(self.setup.draws)
                  if (x, d) not in first]  # fmt: skip
         got = dict(first)
         for t, r in zip(tasks, self.executor.map(_run_draw, tasks, self.progress), strict=True):
@@ -136,7 +182,9 @@ class Evaluator:
         n, n_t = len(reduced), len(self.targets)
         values = np.full((n, n_t), np.nan)
         costs: dict[str, np.ndarray] = {}
-        for d, (red, periods) in enumerate(reduced):
+        before = np.zeros((n, n_t), dtype=bool)
+        for d, (red, periods, early) in enumerate(reduced):
+            before[d] = early
             index = {k: i for i, k in enumerate(red.keys)}
             for j, t in enumerate(self.targets):
                 values[d, j] = red.values[index[t.key], periods.index(t.period)]
@@ -146,7 +194,7 @@ class Evaluator:
         met = np.ones(n, dtype=bool)
         for j, t in enumerate(self.targets):
             met &= t.met(values[:, j])
-        return Evaluation(level, values, met, costs)
+        return Evaluation(level, values, met, costs, before)
 
 
 @dataclass
@@ -162,6 +210,13 @@ class PlanResult:
         """The level found, or the top of the range when none meets the targets."""
         s = self.search
         return self.evaluations[s.level if s.level is not None else s.grid[-1]]
+
+    @property
+    def out_of_reach(self) -> np.ndarray:
+        """[draw] bool: draws failing a target before the lever acts (the same at every level:
+        taken from the top of the range, which every search evaluates)."""
+        ev = self.evaluations[self.search.grid[-1]]
+        return ev.before_lever.any(axis=1)
 
     @property
     def reference(self) -> Evaluation:

@@ -5,7 +5,9 @@
 when none does) with its Wilson interval, ``targets`` (each with its median, 10th and 90th
 percentile and share met at the level), ``cost`` (each cost_* metric over the window at the level
 and its difference from ``--scenario`` without the lever, per draw, as median and 10-90% band),
-``curve`` (every evaluated level), the statement printed, and what made it.
+``curve`` (every evaluated level), ``out_of_reach`` (the draws that fail a target on the window's
+days before ``--from``, where no level of the lever can act, and the highest probability any level
+could then reach), the statement printed, and what made it.
 ``plan.csv``: one row per evaluated level: the share of draws meeting all targets, its interval,
 and each target's median.
 """
@@ -55,6 +57,28 @@ def cost_table(r: PlanResult) -> dict:
     return out
 
 
+def out_of_reach(r: PlanResult) -> dict:
+    """The draws no level can fix (they fail before the lever acts), in plan.json's terms."""
+    early = r.out_of_reach
+    n, k = len(early), int(early.sum())
+    best = (n - k) / n if n else float("nan")
+    st = r.setup
+    if k == 0:
+        note = ""
+    elif best < r.search.probability:
+        note = (f"in {k} of {n} draws a target already fails before the lever acts "
+                f"(--from {st.start_lever}, window from {st.start}): no level can reach "
+                f"probability {r.search.probability:g} (at most {best:.2f}); the target is out "
+                "of this lever's reach as posed: let the lever act earlier or judge a window "
+                "that starts when it does")  # fmt: skip
+    else:
+        note = (f"{k} of {n} draws fail a target before the lever acts (--from "
+                f"{st.start_lever}, window from {st.start}): they fail at every level, so no "
+                f"level can do better than {best:.2f}")  # fmt: skip
+    return {"draws": [int(d) for d in np.flatnonzero(early)], "count": k, "of": n,
+            "max_probability": best, "note": note}  # fmt: skip
+
+
 def plan_record(r: PlanResult, command: str = "") -> dict:
     from corridor import __version__
 
@@ -65,6 +89,8 @@ def plan_record(r: PlanResult, command: str = "") -> dict:
     for j, t in enumerate(r.targets):
         targets.append({**t.as_dict(), **_band(at.values[:, j]),
                         "share_met": float(t.met(at.values[:, j]).mean())})  # fmt: skip
+    reach = out_of_reach(r)
+    statement = s.statement(st.lever) + (f"; {reach['note']}" if reach["note"] else "")
     return {
         "level": s.level,
         "met": s.level is not None,
@@ -73,7 +99,7 @@ def plan_record(r: PlanResult, command: str = "") -> dict:
         "interval_confidence": CONFIDENCE,
         "probability_required": s.probability,
         "level_below": s.below,
-        "statement": s.statement(st.lever),
+        "statement": statement,
         "monotone": s.monotone,
         "lever": {
             "parameter": st.lever,
@@ -89,6 +115,7 @@ def plan_record(r: PlanResult, command: str = "") -> dict:
         "the model charges care per occupied child-day, so capacity that stays "
         "empty costs nothing here",
         "curve": curve_table(r).to_dict(orient="records"),
+        "out_of_reach": reach,
         "scenario": st.scenario,
         "start": str(st.start),
         "end": str(st.end),

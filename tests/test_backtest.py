@@ -214,6 +214,7 @@ def small(tmp_path_factory):
         "T-5,test LOS,all,FY2015,34,days,http://x,2020,q,high,,orr_length_of_care_days,all,mean",
         "T-6,test MX,Mexico,FY2014,15634,children,http://x,2020,q,high,,arrivals,MX,sum",
         "T-7,test outside,all,FY2019,69550,children,http://x,2020,q,high,,orr_referrals,all,sum",
+        "T-8,test census,all,2014-06,8000,children,http://x,2020,q,high,,orr_census,all,mean",
     ]
     f = facts_file(tmp, lines)
     out = tmp / "out"
@@ -259,6 +260,16 @@ def test_backtest_table(small):
     c = b[b["status"] == "compared"]
     assert (c["simulated_p10"] <= c["simulated_median"] + 1e-9).all()
     assert (c["simulated_median"] <= c["simulated_p90"] + 1e-9).all()
+
+
+def test_census_facts_carry_the_fluid_reference(small):
+    """Each census fact is also scored with the one-line fluid model on the same draws."""
+    _, out, text = small
+    b = pd.read_csv(out / "backtest.csv").set_index("id")
+    assert np.isfinite(b.loc["T-8", "fluid_reference"]) and b.loc["T-8", "fluid_reference"] > 0
+    assert b.loc["T-8", "fluid_reference"] != b.loc["T-8", "simulated_median"]
+    assert b.drop(index="T-8")["fluid_reference"].isna().all()
+    assert "one-line fluid model" in text
 
 
 def test_backtest_values_are_the_model_outputs(small):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor.analysis import hhs_daily
+from corridor.analysis import fluid_reference, hhs_daily
 from corridor.csv_check import check_csv
 from corridor.errors import CorridorError
 
@@ -412,7 +412,15 @@ def probe_draw(item: tuple[dict, list[Probe], int]) -> tuple[np.ndarray, dict[st
     from corridor.simulation import Simulation
 
     sim_args, probes, draw = item
-    series = draw_series(Simulation.shared(sim_args).run_draw(draw))
+    sim = Simulation.shared(sim_args)
+    series = draw_series(sim.run_draw(draw))
+    if "orr_referrals" in series:  # the one-line fluid model on this draw's own inputs
+        referrals = series["orr_referrals"].values[-1]
+        stay = sim.draw_params(draw)[fluid_reference.MEAN_STAY]
+        census = fluid_reference.fluid_census(
+            referrals, stay.daily(sim.clock.origin, referrals.size)
+        )
+        series[fluid_reference.METRIC] = Series("stock", ("all",), census[None, :])
     vals = probe_values(series, probes)
     why = {}
     for i, p in enumerate(probes):
@@ -660,8 +668,15 @@ def run_backtest(
     plan = chart_plan(facts, families, clock, start, end)
     chart_probes = [(fam, g, label, p) for fam, c in plan.items()
                     for g, ps in c["series"].items() for label, p in ps]  # fmt: skip
-    all_probes = probes + [p for *_, p in chart_probes]
+    # each census fact also probes the one-line fluid model (fluid_reference)
+    fluid = {i: len(probes) + len(chart_probes) + k for k, i in enumerate(
+        [i for i, f in enumerate(facts) if f.metric == fluid_reference.CENSUS])}  # fmt: skip
+    fluid_probes = [Probe(fluid_reference.METRIC, "all", p.statistic, p.first, p.last)
+                    for i, p in enumerate(probes) if i in fluid]  # fmt: skip
+    all_probes = probes + [p for *_, p in chart_probes] + fluid_probes
     values, reasons = run_probes(sim.share(), all_probes, draws, jobs, progress, cluster)
+    fluid_med = _quantiles(values[:, sorted(fluid.values())])[0] if fluid else np.array([])
+    fluid_of = dict(zip(sorted(fluid), fluid_med, strict=True))
 
     med, p10, p90 = _quantiles(values[:, : len(facts)])
     inputs = history_inputs()
@@ -676,12 +691,14 @@ def run_backtest(
         in_band = bool(ok and p10[i] <= obs <= p90[i])
         near = bool(ok and np.isfinite(rel) and abs(rel) <= BAND_TOLERANCE)
         role = fact_role(f.id, inputs, tuned, cited, f.metric)
+        fl = fluid_of.get(i, np.nan) if ok else np.nan
         rows.append({
             "id": f.id, "family": families[i], "metric": f.metric, "group": f.group,
             "statistic": f.statistic, "period": f.period, "first_day": f.start, "last_day": f.end,
             "observed": obs, "published_value": f.value, "unit": f.unit,
             "simulated_median": med[i] if ok else np.nan, "simulated_p10": p10[i] if ok else np.nan,
             "simulated_p90": p90[i] if ok else np.nan, "relative_error": rel,
+            "fluid_reference": fl, "fluid_relative_error": (fl - obs) / obs if obs else np.nan,
             "in_band": in_band if ok else None, "within_10pct": near if ok else None,
             "reproduced": (in_band or near) if ok else None, "status": st, "role": role,
             "cited_by_parameters": ";".join(cited.get(f.id, [])),
@@ -769,4 +786,17 @@ def headline(table: pd.DataFrame) -> dict:
         "all_compared": _score(table),
         "independent_only": _score(table[table["role"] == "independent"]),
         "calibration_targets": _score(table[table["role"] == "calibration target"]),
+        "census_vs_fluid": _census_vs_fluid(table),
+    }
+
+
+def _census_vs_fluid(table: pd.DataFrame) -> dict:
+    """Median |relative error| of the agent model and of the one-line fluid model on the same
+    census facts (the reference a planner would otherwise use)."""
+    c = table[(table["metric"] == fluid_reference.CENSUS) & (table["status"] == "compared")]
+    c = c[np.isfinite(c["fluid_relative_error"].astype(float))]
+    return {
+        "compared": len(c),
+        "model": float(c["relative_error"].abs().median()) if len(c) else np.nan,
+        "fluid": float(c["fluid_relative_error"].abs().median()) if len(c) else np.nan,
     }

@@ -22,7 +22,8 @@ CSV_COLUMNS = [
     "id", "family", "metric", "group", "statistic", "period", "observed", "simulated_median",
     "simulated_p10", "simulated_p90", "relative_error", "in_band", "within_10pct", "reproduced",
     "status", "role", "cited_by_parameters", "calibrated_by", "published_value", "unit", "first_day", "last_day",
-    "confidence", "quantity", "source_url", "facts_file", "row",
+    "confidence", "quantity", "source_url", "facts_file", "row", "fluid_reference",
+    "fluid_relative_error",
 ]  # fmt: skip
 
 
@@ -99,6 +100,13 @@ def headline_lines(bt: Backtest) -> list[str]:
         f"Facts parameter values were tuned to (calibration targets, not tests): "
         f"{cal['compared']}, median |relative error| {_pct(cal['median_abs_rel_error'])}.",
     ]
+    cf = h.get("census_vs_fluid") or {}
+    if cf.get("compared"):
+        lines.append(
+            f"Census in HHS care: {cf['compared']} facts, median |relative error| "
+            f"{_pct(cf['model'])}; the one-line fluid model (census' = referrals - census / "
+            f"mean stay) on the same draws: {_pct(cf['fluid'])}."
+        )
     if h["annual_not_modelled"]:
         lines.append("Not modelled yet: " + ", ".join(h["annual_not_modelled"]) + ".")
     return lines

@@ -49,6 +49,37 @@ ARRIVALS_MODE_OPTION = typer.Option(
 )  # fmt: skip
 
 
+# --- options corridor plan and corridor sensitivity share: one definition each --------------
+PLAN_START_OPTION = typer.Option("2013-10-01", "--start", help="First day reported (YYYY-MM-DD).")
+PLAN_END_OPTION = typer.Option("2014-09-30", "--end", help="Last day reported (YYYY-MM-DD).")
+OUT_OPTION = typer.Option(..., "--out", help="Output directory (must not exist).")
+PARAMS_OPTION = typer.Option(
+    None, "--params", help="Directory of parameter files overriding the tree."
+)
+WORKERS_OPTION = typer.Option(None, "--workers", help="Processes (default: all cores).")
+CLUSTER_OPTION = typer.Option(None, "--cluster", help=CLUSTER_HELP)
+OVERWRITE_OPTION = typer.Option(
+    False, "--overwrite/--no-overwrite",
+    help="Replace --out if it is an unchanged corridor output (never other files).",
+)  # fmt: skip
+
+
+def _progress(counter: str) -> Progress:
+    """The progress bar on stderr (shown on a terminal only); ``counter``: its count column."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(counter),
+                    TimeElapsedColumn(), console=err, transient=True,
+                    disable=not err.is_terminal)  # fmt: skip
+
+
+def _planning_inputs(params: Path | None, scenario: str, out_dir: Path, overwrite: bool):
+    """What plan and sensitivity read (never to be replaced by --out), --out checked first."""
+    from corridor.outputs.writer import check_target
+
+    inputs = _inputs(params, scenarios=[scenario])
+    check_target(out_dir, overwrite, inputs)
+    return inputs
+
+
 def _note_arrivals(note: str | None) -> None:
     if note:
         err.print(note, markup=False, highlight=False, soft_wrap=True)
@@ -538,17 +569,13 @@ def plan(
     draws: int = typer.Option(50, help="Monte Carlo draws, the same at every level."),
     seed: int = typer.Option(1, help="Run seed."),
     scenario: str = typer.Option("baseline", help="Scenario the lever is added to."),
-    start: str = typer.Option("2013-10-01", help="First day reported (YYYY-MM-DD)."),
-    end: str = typer.Option("2014-09-30", help="Last day reported (YYYY-MM-DD)."),
-    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
-    params: Path | None = typer.Option(
-        None, help="Directory of parameter files overriding the tree."
-    ),
-    workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
-    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
-    overwrite: bool = typer.Option(
-        False, help="Replace --out if it is an unchanged corridor output (never other files)."
-    ),
+    start: str = PLAN_START_OPTION,
+    end: str = PLAN_END_OPTION,
+    out_dir: Path = OUT_OPTION,
+    params: Path | None = PARAMS_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    cluster: str | None = CLUSTER_OPTION,
+    overwrite: bool = OVERWRITE_OPTION,
 ) -> None:
     """The smallest level of a lever meeting every target with at least --probability, over
     shared draws: plan.json and plan.csv (exit status 1 when no level in the range does)."""
@@ -557,13 +584,11 @@ def plan(
     from corridor.analysis.plan_model import PlanSetup, run_plan
     from corridor.analysis.plan_report import write_plan
     from corridor.analysis.targets import parse_target
-    from corridor.outputs.writer import check_target
     from corridor.simulation import parse_date
 
     t0 = time.perf_counter()
     try:
-        inputs = _inputs(params, scenarios=[scenario])
-        check_target(out_dir, overwrite, inputs)
+        inputs = _planning_inputs(params, scenario, out_dir, overwrite)
         targets = [parse_target(t) for t in target]
         grid = level_grid(*parse_range(range_), step)
         if not 0.0 < probability <= 1.0:
@@ -573,10 +598,7 @@ def plan(
         setup = PlanSetup(scenario, lever, op, parse_date(from_date, "--from"),
                           parse_date(start, "--start"), parse_date(end, "--end"), seed, draws,
                           str(params) if params else None)  # fmt: skip
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} draws"),
-            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
-        ) as bar:  # fmt: skip
+        with _progress("{task.completed} draws") as bar:
             task = bar.add_task("plan: searching levels", total=None)
             result = run_plan(setup, targets, grid, probability, workers,
                               progress=lambda: bar.update(task, advance=1),
@@ -631,18 +653,14 @@ def sensitivity(
     parameters: str | None = typer.Option(
         None, help="Only the assumptions matching this glob, e.g. 'orr.*' (default: all)."
     ),
-    start: str = typer.Option("2013-10-01", help="First day reported (YYYY-MM-DD)."),
-    end: str = typer.Option("2014-09-30", help="Last day reported (YYYY-MM-DD)."),
+    start: str = PLAN_START_OPTION,
+    end: str = PLAN_END_OPTION,
     seed: int = typer.Option(1, help="Seed of the sampler and of the runs' random streams."),
-    out_dir: Path = typer.Option(..., "--out", help="Output directory (must not exist)."),
-    params: Path | None = typer.Option(
-        None, help="Directory of parameter files overriding the tree."
-    ),
-    workers: int | None = typer.Option(None, help="Processes (default: all cores)."),
-    cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
-    overwrite: bool = typer.Option(
-        False, help="Replace --out if it is an unchanged corridor output (never other files)."
-    ),
+    out_dir: Path = OUT_OPTION,
+    params: Path | None = PARAMS_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    cluster: str | None = CLUSTER_OPTION,
+    overwrite: bool = OVERWRITE_OPTION,
 ) -> None:
     """Which assumptions drive a metric: SALib Morris or Sobol over every parameter with a
     range; sensitivity.csv, a tornado chart, samples.parquet and run.json."""
@@ -656,13 +674,11 @@ def sensitivity(
     )
     from corridor.analysis.sensitivity_report import TOP, write_sensitivity
     from corridor.executor import default_workers, make_executor
-    from corridor.outputs.writer import check_target
     from corridor.simulation import parse_date
 
     t0 = time.perf_counter()
     try:
-        inputs = _inputs(params, scenarios=[scenario])
-        check_target(out_dir, overwrite, inputs)
+        inputs = _planning_inputs(params, scenario, out_dir, overwrite)
         setup = SensitivitySetup(scenario, metric, statistic, parse_date(start, "--start"),
                                  parse_date(end, "--end"), seed,
                                  str(params) if params else None)  # fmt: skip
@@ -674,10 +690,7 @@ def sensitivity(
                                 "sensitivity needs at least two")  # fmt: skip
         names = [f.name for f in fs]
         n_runs = len(sample(method, names, samples, seed))
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
-        ) as bar:  # fmt: skip
+        with _progress("{task.completed}/{task.total}") as bar:
             task = bar.add_task(f"sensitivity: {method}, {len(names)} assumptions", total=n_runs)
             with make_executor(cluster, min(workers or default_workers(), n_runs)) as ex:
                 model = SimulationModel(setup, names, ex, lambda: bar.update(task, advance=1))

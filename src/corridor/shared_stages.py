@@ -108,7 +108,7 @@ def run_together(sims: Sequence, draw: int) -> list:
     snapshot is missing resumes earlier or runs in full (slower, never different)."""
     from corridor.simulation import PIPELINE
 
-    params = [s.draw_params(draw) for s in sims]
+    params = _draw_params(sims, draw)
     keys = [s.context_key(draw) for s in sims]
     plan_key = tuple((k[2:], id(s)) for k, s in zip(keys, sims, strict=True))
     planned = _USED.get(plan_key)
@@ -153,6 +153,28 @@ def run_together(sims: Sequence, draw: int) -> list:
         results.append(sim.finish_draw(draw, ctx))
     _USED[plan_key] = used
     return results
+
+
+def _draw_params(sims: Sequence, draw: int) -> list[ParameterSet]:
+    """Each simulation's parameters of ``draw``, the sampled tree drawn once for all the
+    simulations with the same seed and the same parameter tree (it depends on nothing else)."""
+    bases: list[tuple[object, ParameterSet]] = []  # (the simulation it came from, its tree)
+    out = []
+    for sim in sims:
+        base = None
+        if sim.sample:
+            for other, tree in bases:
+                if other.seed == sim.seed and (
+                    other.base_params is sim.base_params
+                    or other.base_params._params == sim.base_params._params
+                ):
+                    base = tree
+                    break
+            if base is None:
+                base = sim.sampled_base(draw)
+                bases.append((sim, base))
+        out.append(sim.draw_params(draw, base))
+    return out
 
 
 def _best(snapshots: list[_Snapshot], j: int, key: tuple) -> _Snapshot | None:

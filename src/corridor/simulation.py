@@ -187,17 +187,25 @@ class Simulation:
             self._user_arrivals, self.arrivals_mode, self.clock, self.arrivals_file
         )
 
-    def draw_params(self, draw: int) -> ParameterSet:
+    def draw_params(self, draw: int, sampled_base: ParameterSet | None = None) -> ParameterSet:
         """The parameters of one draw: every assumption sampled, then the scenario applied (or
-        the stated values when not sampling)."""
+        the stated values when not sampling). ``sampled_base``: ``sampled_base(draw)`` already
+        computed (by a simulation with the same seed and parameter tree)."""
         if not self.sample:
             return self.params
-        from corridor.parameters.sampling import sample_tree, uniform
+        from corridor.parameters.sampling import uniform
 
-        base = sample_tree(self.base_params, self.seed, draw)
+        base = sampled_base if sampled_base is not None else self.sampled_base(draw)
         return self.scenario.apply(
             base, draw_u=lambda key: uniform(self.seed, draw, key), validate=False
         )
+
+    def sampled_base(self, draw: int) -> ParameterSet:
+        """The parameter tree of draw ``draw`` before the scenario: every assumption sampled
+        from (seed, draw), so the same in every scenario."""
+        from corridor.parameters.sampling import sample_tree
+
+        return sample_tree(self.base_params, self.seed, draw)
 
     def arrival_counts(self, params: ParameterSet, streams: Streams) -> pd.DataFrame:
         """Children per month and country over the simulated period: history and projection,

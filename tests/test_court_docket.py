@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor.engine import docket as dk
+from corridor.engine.docket_inputs import DocketDay
 from corridor.stages.court import filing_times
 
 
@@ -24,7 +26,7 @@ def erlang_c_wait(c: int, lam: float, mu: float) -> float:
 
 
 def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_from=None,
-            other_pending=0.0, other_receipts=0.0):  # fmt: skip
+            other_pending=0.0, other_receipts=0.0, t_deadline=None, **inputs):  # fmt: skip
     """Every case has one hearing, which decides it: nobody attends, so the first hearing ends
     in absentia. Judges hear only children's cases unless other pending cases are given."""
     t_file = np.asarray(t_file, float)
@@ -41,19 +43,18 @@ def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_
         u=np.full((n, len(dk.U_COLS)), 0.5),
         e=np.ones((n, len(dk.E_COLS))),
         child=np.arange(n),
+        t_deadline=np.full(n, np.inf) if t_deadline is None else np.asarray(t_deadline, float),
     )
-    daily = np.zeros((len(dk.DAILY), n_days))
-    daily[dk.R_JUDGES] = judges
-    daily[dk.R_JUVENILE_WEIGHT] = 1.0
-    daily[dk.R_ORDER] = order
+    orders = np.full(n_days, float(order))
     if prio_from is not None:
-        daily[dk.R_ORDER, :prio_from] = dk.FIFO
-        daily[dk.R_ORDER, prio_from:] = dk.PRIORITY
-    daily[dk.R_WORK_MASTER] = mean_work
-    daily[dk.R_WORK_MERITS] = mean_work
-    daily[dk.R_OTHER_RECEIPTS] = other_receipts
-    daily[dk.R_OTHER_PER_JUDGE_DAY] = 1.0
-    r = dk.run(cases, daily, np.zeros((5, n_days)), other_pending, (11, 12, 13 + seed))
+        orders[:prio_from] = dk.FIFO
+        orders[prio_from:] = dk.PRIORITY
+    days = DocketDay.constant(
+        n_days, judges=judges, juvenile_weight=1.0, order=orders, work_master=mean_work,
+        work_merits=mean_work, other_receipts=other_receipts, other_per_judge_day=1.0,
+        **{"notice_proven": 1.0, **inputs},
+    )  # fmt: skip
+    r = dk.run(cases, days, np.zeros((5, n_days)), other_pending, (11, 12, 13 + seed))
     return r
 
 
@@ -189,3 +190,48 @@ def test_filing_rate_follows_the_regime_of_each_day():
     late = t >= 100
     assert abs((t2[late] - 100).mean() / 10.0 - 1) < 0.05
     assert math.isinf(filing_times(np.array([0.0]), np.array([1e9]), lag)[0])
+
+
+# --- the mechanisms of issue 12 ---------------------------------------------------------------
+
+
+def test_a_missed_hearing_without_proof_of_notice_is_reset():
+    """Nobody attends: with proof of notice the first hearing ends in absentia; without it the
+    hearing is reset MAX_RESETS times (each a hearing), then the order is made."""
+    t = np.arange(200) * 0.5
+    proven = reduced(t, 20, 0.1, continuance_days=30.0)
+    assert (proven.n_hearings == 1).all()
+    unproven = reduced(t, 20, 0.1, continuance_days=30.0, notice_proven=0.0)
+    assert (unproven.n_hearings == 1 + dk.MAX_RESETS).all()
+    assert (unproven.outcome == dk.REMOVAL_IN_ABSENTIA).all()
+    assert (unproven.t_decision > proven.t_decision + 30).mean() > 0.5
+
+
+def test_a_change_of_venue_adds_a_first_hearing_later():
+    """Everyone attends and is decided at the first master hearing they attend, unless the case
+    first moves to another court."""
+    t = np.arange(200) * 0.5
+    kw = dict(attend_unrepresented=1.0, master_decision_unrepresented=1.0,
+              venue_change_days=60.0)  # fmt: skip
+    stay = reduced(t, 20, 0.1, **kw)
+    move = reduced(t, 20, 0.1, venue_change=1.0, **kw)
+    assert (stay.n_hearings == 1).all() and (move.n_hearings == 2).all()
+    assert np.isfinite(move.t_decision).all()
+    assert np.median(move.t_decision - stay.t_decision) > 20
+
+
+def test_a_hearing_deadline_is_met_with_judges_taken_from_the_other_docket():
+    """With no judges free for children, cases under a deadline still get their first hearing
+    when due, and the judge-days they take come off the other docket's completions."""
+    t = np.arange(100) * 1.0
+    deadline = t + 14.0
+    plain = reduced(t, 0, 0.5, n_days=200, other_pending=1e6, other_receipts=0.0)
+    ruled = reduced(t, 0, 0.5, n_days=200, other_pending=1e6, t_deadline=deadline)
+    assert not np.isfinite(plain.t_hearing[:, 0]).any()
+    assert (ruled.t_hearing[:, 0] <= deadline + 1e-9).all()
+    assert ruled.deadline_judge_days.sum() == pytest.approx(ruled.work[:, 0].sum())
+    ten = reduced(t, 10, 0.5, n_days=200, other_pending=1e6)
+    ten_ruled = reduced(t, 10, 0.5, n_days=200, other_pending=1e6, t_deadline=deadline)
+    taken = ten_ruled.deadline_judge_days.sum()
+    lost = ten.other_completions.sum() - ten_ruled.other_completions.sum()
+    assert taken > 0 and lost == pytest.approx(taken, rel=0.05)

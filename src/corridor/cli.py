@@ -414,6 +414,12 @@ def calibrate(
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
     ),
+    held_out: list[str] | None = typer.Option(
+        None, help="Facts kept out of the fit as its test (ids or patterns), chosen beforehand."
+    ),
+    params: Path | None = typer.Option(
+        None, help="Directory of parameter files overriding the tree before fitting."
+    ),
 ) -> None:
     """Fit assumption parameters (only those) to target facts; write the calibrated set and its
     record."""
@@ -430,8 +436,8 @@ def calibrate(
         inputs = _inputs(*split(facts))
         check_target(out_dir, overwrite, inputs)
         cal = fit_parameters(split(targets), split(fit) or None, split(facts), start, end, seed,
-                             draws, evaluations, jobs, progress=lambda s: err.print(s),
-                             cluster=cluster)  # fmt: skip
+                             draws, evaluations, jobs, params, progress=lambda s: err.print(s),
+                             cluster=cluster, held_out=split(held_out) or None)  # fmt: skip
         command = " ".join(["corridor", *sys.argv[1:]])
         rec = write_calibration(cal, out_dir, command, overwrite, inputs=inputs)
     except CorridorError as e:

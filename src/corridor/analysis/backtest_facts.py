@@ -42,6 +42,9 @@ COUNTRIES = ("SV", "GT", "HN", "MX", "OTH")
 
 # id -> (metric, group, statistic, period or None to keep the source's)
 SELECTED: dict[str, tuple[str, str, str, str | None]] = {}
+# id -> the number compared, where the published value holds several (the first is the total;
+# the published text is kept at the start of ``notes``)
+FIRST_NUMBER = {"UAC-R03"}
 
 
 def _add(ids, metric, group="all", statistic="sum", period=None):
@@ -155,7 +158,9 @@ _add("ORR-CEN-2014-bases", "orr_admissions_influx", period="2014-05..2014-08")
 # --- immigration court (metric names of the court stage, issue 4) ---------------------------
 _add(["UAC-F2013", "UAC-F2014b", "UAC-F2016"], "court_filings_uac")
 _add("UAC-F2014a", "court_filings_uac", period="2013-10..2014-06")
-_add("UAC-F2017", "court_filings_uac", period="2016-10..2017-08")
+# after the narrowing of EOIR's UAC flag (court.filing.uac_flag_rule): what the records flag
+_add("UAC-F2017", "court_filings_uac_flagged", period="2016-10..2017-08")
+_add("UAC-P09", "court_filings_uac_flagged", period="2017-10..2018-05")
 _add("UAC-M01", "court_filings_uac", statistic="mean", period="2014-06")
 _add("UAC-P01", "court_pending_uac", statistic="end")
 _add([f"BL-E{i:02d}" for i in range(4, 12)], "court_pending_total", statistic="end")
@@ -176,7 +181,16 @@ _add(
 )
 _add("OUT-11", "represented_share", statistic="end")
 _add("OUT-07", "represented_share", statistic="end")
+# the 2014 priority docket (EOIR's priority-coded children's cases from 18 Jul 2014)
+_PD = "2014-07-18..2015-05-26"
+_add("UAC-R01", "court_filings_priority", period=_PD)
+_add("UAC-R02", "court_completions_priority", period=_PD)
+_add("UAC-P04", "court_pending_priority", statistic="end", period="2015-05-26")
+_add("UAC-R03", "removal_ordered_priority", period=_PD)
+_add("UAC-R06", "court_filings_uac", period="2014-07-01..2016-01-26")
 _add("REM-01", "removals_executed", "SV+GT+HN")
+_add("REM-02", "removals_executed", "SV+GT+HN", period="2014-10-01..2015-05-09")
+_add("REM-03", "removals_executed", period="2011-10-01..2015-06-30")
 _add(["REM-FY2018-DERIVED", "REM-04"], "removals_executed")
 
 # --- costs (appropriations and spending rates of ORR's program) -----------------------------
@@ -198,8 +212,9 @@ NOT_USED = {
     "ORR-CAP-2015-11 / ORR-CAP-2018-09": "two numbers in one value ('7900 -> 8400', '14000 total; ~1100 ...')",
     "ORR-SPN-FY2014-relative / ORR-SPN-FY2014-nonrel-derived": "relatives and non-relatives straddle sponsor categories 2 and 3",
     "UAC-F2014c": "alternative TRAC pull for FY2014 (59,394 vs 56,691 in UAC-F2014b)",
-    "UAC-P04 / UAC-R01..R05": "priority-coded cases only, a different universe from all children's cases",
-    "UAC-P09 / OUT-20 / ABS-FY2017-2021": "after the FY2018 definition break (EOIR's narrowed UAC flag)",
+    "UAC-R04": "several numbers in one value (VD, terminated and relief)",
+    "UAC-R05": "administrative closures only: the model counts closures with terminations",
+    "OUT-20 / ABS-FY2017-2021": "in absentia orders under EOIR's narrowed UAC flag (the model flags filings only)",
     "BL-T* / BL-G* / CMP-04..07 / CMP-T*": "TRAC, GAO and older EOIR releases: data/README.md says use the EOIR table only",
     "OUT-02..06, OUT-08, OUT-13": "cohort outcome shares by representation: need per-case records (issue 4's checks)",
     "IJ-*, COST-01..16, DEM-*, ORR-COST-*": "inputs of parameters (judges, unit costs, demographics), not outputs",
@@ -239,6 +254,11 @@ def build() -> pd.DataFrame:
             note = f"published period: {row['period']}"
             row["notes"] = f"{note}; {row['notes']}" if row["notes"] else note
             row["period"] = period
+        if fid in FIRST_NUMBER:
+            first = row["value"].split()[0]
+            note = f"published value: {row['value']}; compared: {first}"
+            row["notes"] = f"{note}; {row['notes']}" if row["notes"] else note
+            row["value"] = first
         row.update(metric=metric, group=group, statistic=statistic)
         rows.append(row)
     rows.extend(hhs_daily.fact_rows(HHS_DAILY_SAMPLE))

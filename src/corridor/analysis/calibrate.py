@@ -197,6 +197,9 @@ class Calibration:
     sim_after: np.ndarray
     evaluations: int
     meta: dict = field(default_factory=dict)
+    held_out: list[Fact] = field(default_factory=list)  # facts kept out of the fit, as its test
+    held_before: np.ndarray | None = None
+    held_after: np.ndarray | None = None
 
 
 def select_targets(facts: list[Fact], patterns: list[str]) -> list[Fact]:
@@ -222,6 +225,7 @@ def calibrate(
     params_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     cluster: str | None = None,
+    held_out: list[str] | None = None,
 ) -> Calibration:
     from scipy.optimize import minimize
 
@@ -235,24 +239,47 @@ def calibrate(
     if evaluations < 2:
         raise CorridorError("--evaluations", f"{evaluations} must be at least 2")
     files = [DEFAULT_FACTS if str(f) == "default" else Path(f) for f in facts_files or []]
-    chosen = select_targets(read_facts(files or [DEFAULT_FACTS]), targets)
-    first = min(f.start for f in chosen)
-    last = max(f.end for f in chosen)
+    facts = read_facts(files or [DEFAULT_FACTS])
+    chosen = select_targets(facts, targets)
+    held = select_targets(facts, held_out) if held_out else []
+    both = [f.id for f in chosen if f in held]
+    if both:
+        raise CorridorError(
+            "--held-out", f"{both[0]} is also a target: a held-out fact is never fitted"
+        )
+    first = min(f.start for f in chosen + held)
+    last = max(f.end for f in chosen + held)
     start = parse_date(start, "--start") if start else min(first, dt.date(2012, 10, 1))
     end = parse_date(end, "--end") if end else last
-    outside = [f.id for f in chosen if f.start < start or f.end > end]
+    outside = [f.id for f in chosen + held if f.start < start or f.end > end]
     if outside:
         raise CorridorError("--targets", f"{outside[0]} lies outside {start}..{end}")
     sim_args = dict(scenario="baseline", start=start, end=end, seed=seed, draws=1,
                     params_dir=str(params_dir) if params_dir else None)  # fmt: skip
     sim = Simulation(**sim_args)
     knobs = knobs_for(sim.params, fit)
+    tuned_elsewhere = {t.fact: p.path for p in sim.params for t in p.spec.calibrated_to}
+    reused = [f.id for f in held if f.id in tuned_elsewhere]
+    if reused:
+        raise CorridorError(
+            "--held-out",
+            f"{reused[0]} is a calibration target of {tuned_elsewhere[reused[0]]}: not held out",
+        )
     probes = [Probe(f.metric, f.group, f.statistic, sim.clock.day(f.start), sim.clock.day(f.end))
-              for f in chosen]  # fmt: skip
+              for f in chosen + held]  # fmt: skip
+    n_t = len(chosen)
     observed = np.array([f.observed for f in chosen])
-    ev = Evaluator(sim.share(), probes, draws, jobs, cluster)
+    ev_all = Evaluator(sim.share(), probes, draws, jobs, cluster)
+    seen: dict[str, np.ndarray] = {}  # held-out values of each evaluated candidate
+
+    def ev(overrides: dict) -> np.ndarray:
+        v = ev_all(overrides)
+        seen[repr(sorted((k, repr(x)) for k, x in overrides.items()))] = v[n_t:]
+        return v[:n_t]
+
     try:
         sim_before = ev({})
+        held_before = seen[repr([])]
         for f, v in zip(chosen, sim_before, strict=True):
             if not np.isfinite(v):
                 raise CorridorError("--targets", f"{f.id}: the model gives no value for {f.metric}")
@@ -272,29 +299,30 @@ def calibrate(
         if not kept:
             raise CorridorError("--fit", "none of the parameters moves the targets")
 
-        best = {"f": before, "x": None, "sim": sim_before}
+        best = {"f": before, "x": None, "sim": sim_before, "held": held_before}
 
         def f(x: np.ndarray) -> float:
             overrides = {k.path: k.value(xi) for k, xi in zip(kept, x, strict=True)}
             s = ev(overrides)
             val = objective(s, observed)
             if val < best["f"]:
-                best.update(f=val, x=np.array(x, float), sim=s)
-                say(f"evaluation {ev.calls}: objective {val:.5g}")
+                held_now = seen[repr(sorted((k, repr(v)) for k, v in overrides.items()))]
+                best.update(f=val, x=np.array(x, float), sim=s, held=held_now)
+                say(f"evaluation {ev_all.calls}: objective {val:.5g}")
             return val
 
         x0 = np.array([k.position() for k in kept])
         budget = max(1, evaluations)
-        before_optimiser = ev.calls
+        before_optimiser = ev_all.calls
         minimize(f, x0, method="Powell", bounds=[(0.0, 1.0)] * len(kept),
                  options={"maxfev": budget, "xtol": 1e-3, "ftol": 1e-6})  # fmt: skip
         x = best["x"] if best["x"] is not None else x0
         counts = {
             "baseline_and_screening": before_optimiser,
-            "optimiser": ev.calls - before_optimiser,
+            "optimiser": ev_all.calls - before_optimiser,
         }
     finally:
-        ev.close()
+        ev_all.close()
     fitted = best["x"] is not None
     # only parameters whose value the fit moved are part of the calibrated set
     moved = [k for k, xi in zip(kept, x, strict=True) if fitted and k.value(xi) != k.base]
@@ -309,6 +337,9 @@ def calibrate(
         sim_before=sim_before,
         sim_after=best["sim"],
         evaluations=sum(counts.values()),
+        held_out=held,
+        held_before=held_before,
+        held_after=best["held"],
         meta={
             "start": str(start),
             "end": str(end),
@@ -317,6 +348,7 @@ def calibrate(
             "max_evaluations": evaluations,
             "counts": counts,
             "fit_requested": fit or ["(all calibratable)"],
+            "held_out_requested": held_out or [],
             "tried": [k.path for k in knobs],
             "parameters_fingerprint": sim.params.fingerprint(),
         },  # fmt: skip
@@ -382,6 +414,27 @@ def record(cal: Calibration, name: str, command: str) -> dict:
             }  # fmt: skip
             for f, b, a in zip(cal.targets, cal.sim_before, cal.sim_after, strict=True)
         ],
+        "held_out": [
+            {
+                "id": f.id,
+                "metric": f.metric,
+                "group": f.group,
+                "statistic": f.statistic,
+                "period": f.period,
+                "observed": _plain(f.observed),
+                "simulated_before": _plain(float(b)),
+                "simulated_after": _plain(float(a)),
+                "relative_error_after": _plain(float(a / f.observed - 1)) if f.observed else None,
+            }  # fmt: skip
+            for f, b, a in zip(
+                cal.held_out,
+                cal.held_before if cal.held_before is not None else [],
+                cal.held_after if cal.held_after is not None else [],
+                strict=True,
+            )
+        ],
+        "held_out_rule": "chosen before fitting (the command's --held-out); never a target, and "
+        "no parameter's calibrated_to may name them",
         "parameters": {
             k.path: {
                 "range": {"low": _plain(k.low), "high": _plain(k.high)},
@@ -475,8 +528,9 @@ def parameter_table(params=None) -> str:
         return f"{v:g}"
 
     lines = [
-        "| parameter | unit | values (from date) | sources | assumption range | calibration |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| parameter | unit | values (from date) | sources | assumption range | calibration "
+        "| calibrated to |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for p in params:
         vals = "; ".join(f"{d}: {short(v)}" for d, v in sorted(p.spec.values.items()))
@@ -497,7 +551,7 @@ def parameter_table(params=None) -> str:
             if why is None
             else ("sourced" if a is None else "sourced values, relative band")
         )
-        cells = [f"`{p.path}`", p.unit, vals, srcs, rng, cal]
+        cells = [f"`{p.path}`", p.unit, vals, srcs, rng, cal, p.calibration_label()]
         lines.append(
             "| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in cells) + " |"
         )

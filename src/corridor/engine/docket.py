@@ -21,10 +21,16 @@ One loop over days, compiled with numba. Each day:
    - last in, first out: latest filing first.
 
    The order is read every day; when it changes the waiting requests are re-sorted.
+   Under a hearing-deadline rule (H.R. 5230) a case's first hearing does not wait on this
+   docket: it is held when due, with judge time taken from the other docket.
 4. **Hearings.** At each hearing the child attends or not (probability by representation); a
-   missed hearing ends the case with a removal order in absentia. At a master-calendar hearing
-   an unrepresented child who attends may have the case decided there (a dated share), else
-   gets a continuance to find counsel (up to a dated maximum), then a merits hearing. Represented children pursue their relief track: asylum at USCIS (initial
+   missed hearing ends the case with a removal order in absentia when notice can be proven
+   (a dated share), else the hearing is reset. The first master-calendar hearing a child
+   attends may end in a change of venue (a dated share) to the court near the sponsor, which
+   calendars a new first hearing. At a master-calendar hearing an unrepresented child who
+   attends may have the case decided there (a dated share), else gets a continuance to find
+   counsel (up to a dated maximum), then a merits hearing. Represented children pursue their
+   relief track: asylum at USCIS (initial
    jurisdiction; none for a youth who turned 18 before filing when the dated rule says so),
    Special Immigrant Juvenile status (state-court order before the state's age limit, then
    USCIS approval, then an EB-4 visa number by country), or a T/U visa. While the petition is
@@ -36,12 +42,11 @@ One loop over days, compiled with numba. Each day:
    at the dated rate per judge-year; other receipts arrive as a daily flow.
 
 Hearing times are in judge-days: each hearing's time is exponential with its type's dated mean.
-Random numbers are counter-based (``uniform``): a hash of (stream seed, child, column), so a child
-gets the same numbers in every scenario. Per hearing ``h`` of a child: column ``h`` of the
-attendance stream decides attendance and column ``MAX_HEARINGS + h`` whether an unrepresented
-child's case is decided at a master hearing; the continuance and hearing-time streams give the
-lengths. The docket is a binary heap of integer keys (cases are numbered in filing order, so the
-number is the first-in-first-out key). Outputs are per-case times and daily series.
+The daily inputs are one ``DocketDay`` (``engine/docket_inputs.py``). Random numbers are
+counter-based (``engine/counter_rng.py``): a hash of (stream key, child, column), so a child gets
+the same numbers in every scenario; the ``COL_*`` constants below say which column decides what.
+The docket is a binary heap of integer keys (``engine/int_heap.py``; cases are numbered in filing
+order, so the number is the first-in-first-out key). Outputs are per-case times and daily series.
 """
 
 from __future__ import annotations
@@ -49,9 +54,14 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
+
+from corridor.engine import int_heap
+from corridor.engine.counter_rng import exponential, uniform
+from corridor.engine.docket_inputs import DocketDay
 
 # docket orders (the values of the court.docket.order parameter)
 FIFO, PRIORITY, LIFO = 0, 1, 2
@@ -75,90 +85,30 @@ OUTCOMES = (
 NO_COUNSEL, PRIVATE, LEGAL_AID = 0, 1, 2
 COUNSEL = ("none", "private", "legal_aid")
 
-# The most hearings a case can have: the first master-calendar hearing, up to
-# MAX_CONTINUANCES continuances to find counsel, two status hearings (after the USCIS decision,
-# after the visa date) and a merits hearing. The parameter court.hearing.counsel_continuances is
-# bounded by MAX_CONTINUANCES in its file.
+# The most hearings a case can have: the first master-calendar hearing, a first hearing at the
+# court the case moves to after a change of venue, up to MAX_CONTINUANCES continuances to find
+# counsel, up to MAX_RESETS hearings reset because a missed hearing's notice could not be proven,
+# two status hearings (after the USCIS decision, after the visa date) and a merits hearing. The
+# parameter court.hearing.counsel_continuances is bounded by MAX_CONTINUANCES in its file.
 MAX_CONTINUANCES = 3
-MAX_HEARINGS = 1 + MAX_CONTINUANCES + 2 + 1
+MAX_RESETS = 2
+MAX_HEARINGS = 1 + 1 + MAX_CONTINUANCES + MAX_RESETS + 2 + 1
 
-# rows of the per-day input array
-DAILY = (
-    "judges",  # judges on board
-    "other_per_judge_day",  # other cases a judge completes per day of work
-    "juvenile_weight",  # docket-priority weight of a pending child's case
-    "order",  # FIFO, PRIORITY or LIFO
-    "other_receipts",  # other cases received per day
-    "legal_aid",  # new legal-aid representations per day
-    "attend_rep",  # probability a represented child attends a hearing
-    "attend_unrep",  # same, unrepresented
-    "master_decision_unrep",  # share of attended master hearings decided there (unrepresented)
-    "max_continuances",  # continuances to find counsel before the merits hearing
-    "continuance_days",  # mean days to the hearing after a continuance
-    "merits_lag_days",  # mean days from the last master hearing to the merits hearing
-    "status_lag_days",  # mean days from a USCIS decision (or visa date) to the status hearing
-    "work_master",  # mean judge-days of a master-calendar or status hearing
-    "work_merits",  # mean judge-days of a merits hearing
-    "closure",  # share of cases with a pending petition the judge closes administratively
-    "prep_days",  # mean days from counsel to filing an asylum or T/U application
-    "asylum_days",  # mean days for USCIS to decide a child's asylum application
-    "asylum_grant",  # USCIS asylum grant rate
-    "asylum_after_18",  # 1 if USCIS keeps jurisdiction over a youth who turned 18 before filing
-    "t_u_days",  # mean days for a T or U decision
-    "t_u_grant",  # T/U approval rate
-    "state_court_days",  # mean days from counsel to a state-court SIJ order
-    "i360_days",  # mean days for USCIS to decide the SIJ petition
-    "sijs_approval",  # SIJ approval rate
-    "relief_rep",  # merits outcome shares, represented / unrepresented
-    "relief_unrep",
-    "termination_rep",
-    "termination_unrep",
-    "vd_rep",
-    "vd_unrep",
-)
-# row indices (numba reads module-level integers as constants)
-R_JUDGES = 0
-R_OTHER_PER_JUDGE_DAY = 1
-R_JUVENILE_WEIGHT = 2
-R_ORDER = 3
-R_OTHER_RECEIPTS = 4
-R_LEGAL_AID = 5
-R_ATTEND_REP = 6
-R_ATTEND_UNREP = 7
-R_MASTER_DECISION_UNREP = 8
-R_MAX_CONTINUANCES = 9
-R_CONTINUANCE_DAYS = 10
-R_MERITS_LAG_DAYS = 11
-R_STATUS_LAG_DAYS = 12
-R_WORK_MASTER = 13
-R_WORK_MERITS = 14
-R_CLOSURE = 15
-R_PREP_DAYS = 16
-R_ASYLUM_DAYS = 17
-R_ASYLUM_GRANT = 18
-R_ASYLUM_AFTER_18 = 19
-R_T_U_DAYS = 20
-R_T_U_GRANT = 21
-R_STATE_COURT_DAYS = 22
-R_I360_DAYS = 23
-R_SIJS_APPROVAL = 24
-R_RELIEF_REP = 25
-R_RELIEF_UNREP = 26
-R_TERMINATION_REP = 27
-R_TERMINATION_UNREP = 28
-R_VD_REP = 29
-R_VD_UNREP = 30
-assert len(DAILY) == R_VD_UNREP + 1
+# Columns of the per-hearing counter-based draws (stream key, child, column): hearing h of a
+# child uses column COL_x + h of the stream named in the kernel.
+COL_ATTEND = 0  # attendance stream: attends hearing h
+COL_MASTER_DECISION = MAX_HEARINGS  # attendance stream: unrepresented case decided at a master
+COL_NOTICE = 2 * MAX_HEARINGS  # attendance stream: the missed hearing's notice was proven
+COL_VENUE = 3 * MAX_HEARINGS  # attendance stream: the case changes venue (once)
 
 # columns of the per-case uniform draws and exponential factors
 U_COLS = ("grant", "close_pending", "close_visa", "merits_outcome", "sijs_approval")
-E_COLS = ("prep", "uscis", "state_court", "i360", "merits_lag", "status_lag")
+E_COLS = ("prep", "uscis", "state_court", "i360", "merits_lag", "status_lag", "venue")
 U_GRANT, U_CLOSE_PENDING, U_CLOSE_VISA, U_MERITS_OUTCOME, U_SIJS_APPROVAL = range(len(U_COLS))
-E_PREP, E_USCIS, E_STATE_COURT, E_I360, E_MERITS_LAG, E_STATUS_LAG = range(len(E_COLS))
+E_PREP, E_USCIS, E_STATE_COURT, E_I360, E_MERITS_LAG, E_STATUS_LAG, E_VENUE = range(len(E_COLS))
 
 
-@dataclass
-class Cases:
+class Cases(NamedTuple):
     """Per-case inputs, one row per case, in order of filing time."""
 
     t_file: np.ndarray  # NTA filed (float days)
@@ -171,10 +121,72 @@ class Cases:
     u: np.ndarray  # [case, U_COLS] uniforms
     e: np.ndarray  # [case, E_COLS] unit-mean duration factors
     child: np.ndarray  # the child's index (apprehension order): keys its per-hearing draws
+    t_deadline: np.ndarray  # first hearing due by then under a hearing-deadline rule (inf: none)
 
     @property
     def n(self) -> int:
         return len(self.t_file)
+
+    def checked(self) -> Cases:
+        """The dtypes the compiled kernel expects."""
+
+        def f8(x):
+            return np.ascontiguousarray(x, dtype=np.float64)
+
+        def i8(x):
+            return np.ascontiguousarray(x, dtype=np.int64)
+
+        return Cases(
+            f8(self.t_file), f8(self.t_ready), f8(self.t_private), i8(self.country),
+            f8(self.t_18), f8(self.t_sij_limit), i8(self.track), f8(self.u), f8(self.e),
+            i8(self.child), f8(self.t_deadline),
+        )  # fmt: skip
+
+
+class HearingKeys(NamedTuple):
+    """Keys of the counter-based streams of per-hearing draws."""
+
+    attendance: int  # attends; decided at a master hearing; notice proven; venue change
+    continuance: int  # length of a continuance or a reset
+    hearing_time: int  # judge time of the hearing
+
+
+class CaseState(NamedTuple):
+    """What the kernel records about each case as it runs (one row per case)."""
+
+    t_legal_aid: np.ndarray  # legal-aid counsel assigned (inf: never)
+    t_hearing: np.ndarray  # [case, MAX_HEARINGS] hearing start times (inf: none)
+    work: np.ndarray  # [case, MAX_HEARINGS] judge-days of each hearing
+    n_hearings: np.ndarray
+    t_decision: np.ndarray  # inf while pending
+    outcome: np.ndarray  # OUTCOMES code
+    track: np.ndarray  # relief track actually pursued
+    track_planned: np.ndarray  # the relief track was fixed (counsel appeared in court)
+    t_petition: np.ndarray  # USCIS (or I-360) decision on the relief track (inf: none)
+    petition_granted: np.ndarray
+    t_visa: np.ndarray  # SIJ: visa number available (inf: none)
+    priority: np.ndarray  # filed while the priority docket was in force
+    venue_settled: np.ndarray  # the case has had its one chance of a change of venue
+    next_stage: np.ndarray  # MASTER, STATUS or MERITS: the kind of the next hearing
+    n_continuances: np.ndarray  # continuances to find counsel so far
+    n_resets: np.ndarray  # hearings reset for want of proof of notice so far
+    t_requested: np.ndarray  # the next hearing may not be held before this time
+    next_ready: np.ndarray  # next case in the same day's list of ready requests (-1: none)
+
+    @staticmethod
+    def empty(n: int) -> CaseState:
+        inf = np.inf
+        return CaseState(
+            t_legal_aid=np.full(n, inf), t_hearing=np.full((n, MAX_HEARINGS), inf),
+            work=np.zeros((n, MAX_HEARINGS)), n_hearings=np.zeros(n, np.int64),
+            t_decision=np.full(n, inf), outcome=np.zeros(n, np.int8),
+            track=np.zeros(n, np.int8), track_planned=np.zeros(n, np.bool_),
+            t_petition=np.full(n, inf), petition_granted=np.zeros(n, np.bool_),
+            t_visa=np.full(n, inf), priority=np.zeros(n, np.bool_),
+            venue_settled=np.zeros(n, np.bool_), next_stage=np.zeros(n, np.int8),
+            n_continuances=np.zeros(n, np.int64), n_resets=np.zeros(n, np.int64),
+            t_requested=np.full(n, inf), next_ready=np.full(n, -1, np.int64),
+        )  # fmt: skip
 
 
 @dataclass
@@ -190,130 +202,58 @@ class DocketResult:
     t_petition: np.ndarray  # USCIS (or I-360) decision on the relief track (inf: none)
     petition_granted: np.ndarray
     t_visa: np.ndarray  # SIJ: visa number available (inf: none)
+    priority: np.ndarray  # filed while the priority docket was in force
     other_pending: np.ndarray  # other (non-juvenile) pending cases, end of each day
     other_completions: np.ndarray  # per day
     juvenile_judges: np.ndarray  # judges assigned to the juvenile docket, each day
     juvenile_judge_days: np.ndarray  # judge-days used by hearings started that day
+    deadline_judge_days: np.ndarray  # of which taken from the other docket by a deadline rule
 
 
 def run(
     cases: Cases,
-    daily: np.ndarray,
+    days: DocketDay,
     visa_wait_years: np.ndarray,
     other_pending0: float,
-    seeds: tuple[int, int, int],
+    keys: HearingKeys | tuple[int, int, int],
 ) -> DocketResult:
-    """Run the docket. ``daily`` is [len(DAILY), n_days]; ``visa_wait_years`` [country, n_days];
-    ``seeds`` key the per-hearing draws (attendance, continuance length, judge time)."""
+    """Run the docket. ``days`` holds the per-day inputs; ``visa_wait_years`` is
+    [country, n_days]; ``keys`` key the per-hearing draws (attendance, continuance, judge time)."""
     if cases.n and np.any(np.diff(cases.t_file) < 0):
         raise ValueError("cases must be in order of filing time")
-    assert daily.shape[0] == len(DAILY)
-    out = _docket(
-        cases.t_file, cases.t_ready, cases.t_private, cases.country.astype(np.int64),
-        cases.t_18, cases.t_sij_limit, cases.track.astype(np.int64),
-        np.ascontiguousarray(cases.u), np.ascontiguousarray(cases.e),
-        cases.child.astype(np.int64), np.array(seeds, dtype=np.uint64),
-        np.ascontiguousarray(daily, dtype=np.float64),
-        np.ascontiguousarray(visa_wait_years, dtype=np.float64), float(other_pending0),
+    days = days.checked()
+    cases = cases.checked()
+    state = CaseState.empty(cases.n)
+    series = _docket(
+        cases, days, np.ascontiguousarray(visa_wait_years, dtype=np.float64),
+        float(other_pending0), np.array(tuple(keys), dtype=np.uint64), state,
     )  # fmt: skip
-    return DocketResult(*out)
+    t_counsel, counsel = _counsel_before_decision(cases, state, days.n_days)
+    return DocketResult(
+        t_counsel, counsel, state.t_hearing, state.work, state.n_hearings, state.t_decision,
+        state.outcome, state.track, state.t_petition, state.petition_granted, state.t_visa,
+        state.priority, *series,
+    )  # fmt: skip
 
 
-# Counter-based random numbers: a uniform is a hash of (stream seed, child, column), so a child
-# gets the same numbers in every scenario (common random numbers) and numbers are computed only
-# where they are used. splitmix64's finaliser (Steele, Lea and Flood 2014) is the mixer.
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_COL = np.uint64(0xD1B54A32D192ED03)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@numba.njit(cache=True)
-def _mix(z):
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-@numba.njit(cache=True)
-def uniform(seed, child, col):
-    """A uniform on [0, 1) for (stream seed, child index, column)."""
-    z = _mix(np.uint64(seed) + np.uint64(child) * _GOLDEN)
-    z = _mix(z ^ (np.uint64(col) * _COL + _GOLDEN))
-    return float(z >> np.uint64(11)) * _TO_UNIT
+def _counsel_before_decision(cases: Cases, s: CaseState, n_days: int):
+    """Counsel counts if it came before the decision (and inside the simulated days)."""
+    first = np.minimum(cases.t_private, s.t_legal_aid)
+    has = (first <= s.t_decision) & (first < n_days)
+    t_counsel = np.where(has, first, np.inf)
+    kind = np.where(s.t_legal_aid < cases.t_private, LEGAL_AID, PRIVATE)
+    counsel = np.where(has, kind, NO_COUNSEL).astype(np.int8)
+    return t_counsel, counsel
 
 
 @numba.njit(cache=True)
-def exponential(seed, child, col):
-    """A unit-mean exponential for (stream seed, child index, column)."""
-    return -math.log1p(-uniform(seed, child, col))
-
-
-@numba.njit(cache=True)
-def uniforms(seed, child, n_cols):
-    """[len(child), n_cols] uniforms for the given children from the stream ``seed``."""
-    out = np.empty((child.shape[0], n_cols))
-    for i in range(child.shape[0]):
-        for k in range(n_cols):
-            out[i, k] = uniform(seed, child[i], k)
-    return out
-
-
-def stream_seed(rng: np.random.Generator) -> int:
-    """The key of a counter-based stream, drawn once from a named numpy stream."""
-    return int(rng.integers(0, 2**63, dtype=np.int64))
-
-
-@numba.njit(cache=True)
-def _push(heap, size, key):
-    """Push ``key`` on the binary min-heap ``heap[:size]``; returns the new size."""
-    j = size
-    while j > 0:
-        parent = (j - 1) >> 1
-        if heap[parent] <= key:
-            break
-        heap[j] = heap[parent]
-        j = parent
-    heap[j] = key
-    return size + 1
-
-
-@numba.njit(cache=True)
-def _sift_down(heap, size, j):
-    key = heap[j]
-    while True:
-        child = 2 * j + 1
-        if child >= size:
-            break
-        if child + 1 < size and heap[child + 1] < heap[child]:
-            child += 1
-        if heap[child] >= key:
-            break
-        heap[j] = heap[child]
-        j = child
-    heap[j] = key
-
-
-@numba.njit(cache=True)
-def _pop(heap, size):
-    """Remove the smallest key of ``heap[:size]`` (returned); the new size is ``size - 1``."""
-    top = heap[0]
-    size -= 1
-    if size > 0:
-        heap[0] = heap[size]
-        _sift_down(heap, size, 0)
-    return top
-
-
-@numba.njit(cache=True)
-def _key(i, order, prio, n):
+def _key(i, order, priority, n):
     """The docket key of case i (smallest first). Cases are numbered in order of filing, so
     the number itself orders by filing time; a backlog case under the priority order sorts
     after every priority case."""
     if order == LIFO:
         return -i
-    if order == PRIORITY and not prio[i]:
+    if order == PRIORITY and not priority[i]:
         return i + n
     return i
 
@@ -329,296 +269,303 @@ def _case(key, order, n):
 
 
 @numba.njit(cache=True, inline="always")
-def _schedule(i, stage_next, ready, d, n_days, stage, t_req, head, nxt):
+def _add_to_day(i, day, first_of_day, next_in_day):
+    """Put case i on the list of requests that join the docket on ``day``."""
+    next_in_day[i] = first_of_day[day]
+    first_of_day[day] = i
+
+
+@numba.njit(cache=True, inline="always")
+def _schedule(i, stage, ready, d, n_days, s, first_ready):
     """A hearing request for case i, ready at ``ready``, joins the docket on its day (never
     the current day, whose requests are already on the docket)."""
-    stage[i] = stage_next
-    t_req[i] = ready
+    s.next_stage[i] = stage
+    s.t_requested[i] = ready
     b = max(int(math.floor(ready)), d + 1)
     if b < n_days:
-        nxt[i] = head[b]
-        head[b] = i
+        _add_to_day(i, b, first_ready, s.next_ready)
 
 
 @numba.njit(cache=True)
-def _docket(
-    t_file, t_ready, t_private, country, t_18, t_sij_limit, track_plan,
-    u, e, child, seeds, daily, visa, other_pending0,
-):  # fmt: skip
-    n = t_file.shape[0]
-    n_days = daily.shape[1]
-    inf = np.inf
-
-    t_la = np.full(n, inf)
-    t_hear = np.full((n, MAX_HEARINGS), inf)
-    work = np.zeros((n, MAX_HEARINGS))
-    n_hear = np.zeros(n, dtype=np.int64)
-    t_dec = np.full(n, inf)
-    outcome = np.zeros(n, dtype=np.int8)
-    track = np.zeros(n, dtype=np.int8)
-    planned = np.zeros(n, dtype=np.bool_)
-    t_pet = np.full(n, inf)
-    pet_ok = np.zeros(n, dtype=np.bool_)
-    t_visa = np.full(n, inf)
-    prio = np.zeros(n, dtype=np.bool_)
-    stage = np.zeros(n, dtype=np.int8)
-    n_cont = np.zeros(n, dtype=np.int64)
-    t_req = np.full(n, inf)
-    head = np.full(n_days + 1, -1, dtype=np.int64)
-    nxt = np.full(n, -1, dtype=np.int64)
+def _docket(cases, days, visa, other_pending0, keys, s):
+    n = cases.t_file.shape[0]
+    n_days = days.judges.shape[0]
+    first_ready = np.full(n_days + 1, -1, dtype=np.int64)  # per day: a list of ready requests
+    first_due = np.full(n_days + 1, -1, dtype=np.int64)  # per day: first hearings due by a rule
+    next_due = np.full(max(n, 1), -1, dtype=np.int64)
 
     other_pending = np.zeros(n_days)
     other_done = np.zeros(n_days)
-    juv_judges = np.zeros(n_days)
-    juv_used = np.zeros(n_days)
+    juvenile_judges = np.zeros(n_days)
+    judge_days_used = np.zeros(n_days)
+    deadline_judge_days = np.zeros(n_days)
 
-    req = np.empty(n, dtype=np.int64)  # the docket: a min-heap of keys (see _key)
-    n_req = 0  # at most one request per case is ever waiting
-    # judges hearing children's cases: (free from, judge); judge k exists while k < k_servers,
+    docket = np.empty(max(n, 1), dtype=np.int64)  # a min-heap of keys (see _key)
+    n_waiting = 0  # at most one request per case is ever waiting
+    # judges hearing children's cases: (free from, judge); judge k exists while k < n_judges,
     # a judge no longer needed leaves the heap when next taken (lazy deletion)
-    servers = [(0.0, 0)]
-    servers.pop()
-    max_servers = 1
+    judge_free = [(0.0, 0)]
+    judge_free.pop()
+    most_judges = 1
     for d in range(n_days):
-        max_servers = max(max_servers, int(math.ceil(daily[R_JUDGES, d])) + 1)
-    in_heap = np.zeros(max_servers, dtype=np.bool_)
-    order = int(daily[R_ORDER, 0])
-    p_j = 0  # pending children's cases
-    p_o = other_pending0  # pending other cases
-    fptr = 0  # next case to be filed
-    lap = 0  # next case in line for legal aid
-    la_budget = 0.0
+        most_judges = max(most_judges, int(math.ceil(days.judges[d])) + 1)
+    on_heap = np.zeros(most_judges, dtype=np.bool_)
+    order = int(days.order[0])
+    pending_children = 0
+    pending_other = other_pending0
+    next_to_file = 0
+    next_for_legal_aid = 0
+    legal_aid_budget = 0.0
 
     for d in range(n_days):
         day_end = d + 1.0
-        # 1. filings
-        while fptr < n and t_file[fptr] < day_end:
-            i = fptr
-            fptr += 1
-            p_j += 1
-            prio[i] = int(daily[R_ORDER, d]) == PRIORITY
-            stage[i] = MASTER
-            t_req[i] = max(t_ready[i], t_file[i])
-            b = int(math.floor(t_req[i]))
-            if b < d:
-                b = d
+        # 1. filings: the first master hearing joins the docket when ready or, under a
+        # hearing-deadline rule, is held when ready with judge time taken from the other docket
+        while next_to_file < n and cases.t_file[next_to_file] < day_end:
+            i = next_to_file
+            next_to_file += 1
+            pending_children += 1
+            s.priority[i] = int(days.order[d]) == PRIORITY
+            s.next_stage[i] = MASTER
+            s.t_requested[i] = max(cases.t_ready[i], cases.t_file[i])
+            b = max(int(math.floor(s.t_requested[i])), d)
             if b < n_days:
-                nxt[i] = head[b]
-                head[b] = i
+                if cases.t_deadline[i] < np.inf:
+                    _add_to_day(i, b, first_due, next_due)
+                else:
+                    _add_to_day(i, b, first_ready, s.next_ready)
 
         # 2. legal aid, in order of filing, to unrepresented pending cases
-        la_budget += daily[R_LEGAL_AID, d]
-        while la_budget >= 1.0 and lap < fptr:
-            i = lap
-            lap += 1
-            if t_dec[i] < day_end or t_private[i] <= d:
+        legal_aid_budget += days.legal_aid[d]
+        while legal_aid_budget >= 1.0 and next_for_legal_aid < next_to_file:
+            i = next_for_legal_aid
+            next_for_legal_aid += 1
+            if s.t_decision[i] < day_end or cases.t_private[i] <= d:
                 continue
-            t_la[i] = max(float(d), t_file[i])
-            la_budget -= 1.0
-        if lap >= fptr:  # nobody left waiting: unused capacity is not banked
-            la_budget = la_budget - math.floor(la_budget)
+            s.t_legal_aid[i] = max(float(d), cases.t_file[i])
+            legal_aid_budget -= 1.0
+        if next_for_legal_aid >= next_to_file:  # nobody left waiting: unused capacity lapses
+            legal_aid_budget = legal_aid_budget - math.floor(legal_aid_budget)
 
         # 3. the docket order of the day; requests ready today join the docket
-        new_order = int(daily[R_ORDER, d])
+        new_order = int(days.order[d])
         if new_order != order:
-            for k in range(n_req):
-                req[k] = _key(_case(req[k], order, n), new_order, prio, n)
+            for k in range(n_waiting):
+                docket[k] = _key(_case(docket[k], order, n), new_order, s.priority, n)
             order = new_order
-            for k in range(n_req // 2 - 1, -1, -1):
-                _sift_down(req, n_req, k)
-        i = head[d]
+            int_heap.heapify(docket, n_waiting)
+        i = first_ready[d]
         while i >= 0:
-            n_req = _push(req, n_req, _key(i, order, prio, n))
-            i = nxt[i]
+            n_waiting = int_heap.push(docket, n_waiting, _key(i, order, s.priority, n))
+            i = s.next_ready[i]
 
-        # 4. judges for the juvenile docket, and hearings
-        judges = daily[R_JUDGES, d]
-        w = daily[R_JUVENILE_WEIGHT, d]
-        den = w * p_j + p_o
-        share = w * p_j / den if den > 0 else 0.0
+        # 4a. first hearings due under a deadline rule: heard when ready, by judges taken from
+        # the other docket (they do not wait for the children's docket)
+        taken = 0.0
+        i = first_due[d]
+        while i >= 0:
+            start = max(float(d), s.t_requested[i])
+            taken += _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready)
+            if s.t_decision[i] < np.inf:
+                pending_children -= 1
+            i = next_due[i]
+        deadline_judge_days[d] = taken
+
+        # 4b. judges for the juvenile docket, and hearings: weight x pending children against
+        # the other pending cases gives the children's share of the judges
+        judges = days.judges[d]
+        w = days.juvenile_weight[d]
+        den = w * pending_children + pending_other
+        share = w * pending_children / den if den > 0 else 0.0
         c = judges * share
-        k_servers = int(math.ceil(c - 1e-9)) if c > 1e-9 else 0
+        n_judges = int(math.ceil(c - 1e-9)) if c > 1e-9 else 0
         used = 0.0
-        for k in range(k_servers):
-            if not in_heap[k]:
-                heapq.heappush(servers, (float(d), k))
-                in_heap[k] = True
-        if k_servers > 0 and n_req > 0:
-            speed = c / k_servers
-            while n_req > 0:
-                tau, k = servers[0]
-                if k >= k_servers:  # this judge went back to the other docket
-                    heapq.heappop(servers)
-                    in_heap[k] = False
+        for k in range(n_judges):
+            if not on_heap[k]:
+                heapq.heappush(judge_free, (float(d), k))
+                on_heap[k] = True
+        if n_judges > 0 and n_waiting > 0:
+            speed = c / n_judges
+            while n_waiting > 0:
+                free_from, k = judge_free[0]
+                if k >= n_judges:  # this judge went back to the other docket
+                    heapq.heappop(judge_free)
+                    on_heap[k] = False
                     continue
-                if tau >= day_end:
+                if free_from >= day_end:
                     break
-                i = _case(_pop(req, n_req), order, n)
-                n_req -= 1
-                start = max(tau, float(d), t_req[i])
-                h = n_hear[i]
-                st = stage[i]
-                mean_work = daily[R_WORK_MERITS, d] if st == MERITS else daily[R_WORK_MASTER, d]
-                wk = mean_work * exponential(seeds[2], child[i], h)
+                i = _case(int_heap.pop(docket, n_waiting), order, n)
+                n_waiting -= 1
+                start = max(free_from, float(d), s.t_requested[i])
+                wk = _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready)
                 used += wk
-                t_hear[i, h] = start
-                work[i, h] = wk
-                n_hear[i] = h + 1
-                res = _hear(
-                    i, h, start, d, n_days, daily, visa, t_file, t_private, t_la, country,
-                    t_18, t_sij_limit, track_plan, u, e, child, seeds, track, planned, t_pet,
-                    pet_ok, t_visa, stage, n_cont, t_req, head, nxt,
-                )  # fmt: skip
-                if res > 0:
-                    t_dec[i] = start
-                    outcome[i] = res
-                    p_j -= 1
-                heapq.heapreplace(servers, (start + wk / speed, k))
-        juv_judges[d] = c
-        juv_used[d] = used
+                if s.t_decision[i] < np.inf:
+                    pending_children -= 1
+                heapq.heapreplace(judge_free, (start + wk / speed, k))
+        juvenile_judges[d] = c + taken
+        judge_days_used[d] = used + taken
 
         # 5. the other docket, with the judges' time the children's hearings left
-        free_judges = judges - used
-        if free_judges < 0.0:
-            free_judges = 0.0
-        cap = free_judges * daily[R_OTHER_PER_JUDGE_DAY, d]
-        inflow = daily[R_OTHER_RECEIPTS, d]
-        done = min(p_o + inflow, cap)
-        p_o = p_o + inflow - done
-        other_pending[d] = p_o
+        free_judges = max(judges - used - taken, 0.0)
+        capacity = free_judges * days.other_per_judge_day[d]
+        inflow = days.other_receipts[d]
+        done = min(pending_other + inflow, capacity)
+        pending_other = pending_other + inflow - done
+        other_pending[d] = pending_other
         other_done[d] = done
 
-    # counsel counts if it came before the decision (and inside the simulated days)
-    t_counsel = np.full(n, inf)
-    counsel = np.zeros(n, dtype=np.int8)
-    for i in range(n):
-        tc = min(t_private[i], t_la[i])
-        if tc <= t_dec[i] and tc < n_days:
-            t_counsel[i] = tc
-            counsel[i] = LEGAL_AID if t_la[i] < t_private[i] else PRIVATE
-    return (
-        t_counsel, counsel, t_hear, work, n_hear, t_dec, outcome, track, t_pet, pet_ok, t_visa,
-        other_pending, other_done, juv_judges, juv_used,
-    )  # fmt: skip
+    return other_pending, other_done, juvenile_judges, judge_days_used, deadline_judge_days
 
 
 @numba.njit(cache=True, inline="always")
-def _at(daily, row, t, n_days):
-    """A daily value at time t (clamped to the simulated days)."""
-    d = int(math.floor(t))
-    if d < 0:
-        d = 0
-    if d >= n_days:
-        d = n_days - 1
-    return daily[row, d]
+def _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready):
+    """Hold the next hearing of case i at ``start``: record it, decide what happens, and
+    return the judge-days it took."""
+    h = s.n_hearings[i]
+    mean_work = days.work_merits[d] if s.next_stage[i] == MERITS else days.work_master[d]
+    wk = mean_work * exponential(keys[2], cases.child[i], h)
+    s.t_hearing[i, h] = start
+    s.work[i, h] = wk
+    s.n_hearings[i] = h + 1
+    result = _hear(i, h, start, d, n_days, cases, days, visa, keys, s, first_ready)
+    if result > 0:
+        s.t_decision[i] = start
+        s.outcome[i] = result
+    return wk
 
 
 @numba.njit(cache=True, inline="always")
-def _plan(i, t_c, daily, visa, country, t_18, t_sij_limit, track_plan, u, e, n_days,
-          track, t_pet, pet_ok, t_visa):  # fmt: skip
+def _on(series, t, n_days):
+    """A daily input's value at time t (clamped to the simulated days)."""
+    d = min(max(int(math.floor(t)), 0), n_days - 1)
+    return series[d]
+
+
+@numba.njit(cache=True, inline="always")
+def _plan(i, t_counsel, n_days, cases, days, visa, s):
     """The relief track of a represented child, fixed when counsel first appears in court.
     Events after the hearing (application, decision, visa) are dated here, but what happens at
     a hearing depends only on events up to it: a simulation that ends earlier gives the same
     days."""
-    tr = track_plan[i]
-    if tr == ASYLUM or tr == T_U:
-        t_app = t_c + _at(daily, R_PREP_DAYS, t_c, n_days) * e[i, E_PREP]
-        if tr == ASYLUM:
-            if t_app >= t_18[i] and _at(daily, R_ASYLUM_AFTER_18, t_app, n_days) < 0.5:
+    planned = cases.track[i]
+    e, u = cases.e, cases.u
+    if planned == ASYLUM or planned == T_U:
+        t_applied = t_counsel + _on(days.prep_days, t_counsel, n_days) * e[i, E_PREP]
+        if planned == ASYLUM:
+            turned_18 = t_applied >= cases.t_18[i]
+            if turned_18 and _on(days.asylum_after_18, t_applied, n_days) < 0.5:
                 # no USCIS jurisdiction over a youth who turned 18: the application goes back
                 # to the court when filed, and the judge hears the claim at a merits hearing
-                track[i] = ASYLUM
-                t_pet[i] = t_app
-                pet_ok[i] = False
+                s.track[i] = ASYLUM
+                s.t_petition[i] = t_applied
+                s.petition_granted[i] = False
                 return
-            t_p = t_app + _at(daily, R_ASYLUM_DAYS, t_app, n_days) * e[i, E_USCIS]
-            grant = _at(daily, R_ASYLUM_GRANT, t_p, n_days)
+            t_decided = t_applied + _on(days.asylum_days, t_applied, n_days) * e[i, E_USCIS]
+            grant = _on(days.asylum_grant, t_decided, n_days)
         else:
-            t_p = t_app + _at(daily, R_T_U_DAYS, t_app, n_days) * e[i, E_USCIS]
-            grant = _at(daily, R_T_U_GRANT, t_p, n_days)
-        track[i] = tr
-        t_pet[i] = t_p
-        pet_ok[i] = u[i, U_GRANT] < grant
-    elif tr == SIJS:
-        t_order = t_c + _at(daily, R_STATE_COURT_DAYS, t_c, n_days) * e[i, E_STATE_COURT]
-        if t_order >= t_sij_limit[i]:
+            t_decided = t_applied + _on(days.t_u_days, t_applied, n_days) * e[i, E_USCIS]
+            grant = _on(days.t_u_grant, t_decided, n_days)
+        s.track[i] = planned
+        s.t_petition[i] = t_decided
+        s.petition_granted[i] = u[i, U_GRANT] < grant
+    elif planned == SIJS:
+        t_order = t_counsel + _on(days.state_court_days, t_counsel, n_days) * e[i, E_STATE_COURT]
+        if t_order >= cases.t_sij_limit[i]:
             return  # aged out of the state court's jurisdiction before an order
-        t_p = t_order + _at(daily, R_I360_DAYS, t_order, n_days) * e[i, E_I360]
-        track[i] = SIJS
-        t_pet[i] = t_p
-        pet_ok[i] = u[i, U_SIJS_APPROVAL] < _at(daily, R_SIJS_APPROVAL, t_p, n_days)
-        d = min(max(int(math.floor(t_p)), 0), n_days - 1)
-        t_visa[i] = t_p + visa[country[i], d] * 365.25
+        t_decided = t_order + _on(days.i360_days, t_order, n_days) * e[i, E_I360]
+        s.track[i] = SIJS
+        s.t_petition[i] = t_decided
+        s.petition_granted[i] = u[i, U_SIJS_APPROVAL] < _on(days.sijs_approval, t_decided, n_days)
+        d = min(max(int(math.floor(t_decided)), 0), n_days - 1)
+        s.t_visa[i] = t_decided + visa[cases.country[i], d] * 365.25
 
 
 @numba.njit(cache=True, inline="always")
-def _merits_outcome(i, rep, d, daily, u):
+def _merits_outcome(i, represented, d, days, u):
     """The judge's decision for an attending child: relief, termination, voluntary departure,
     or a removal order after a hearing."""
     x = u[i, U_MERITS_OUTCOME]
-    if rep:
-        pr, pt, pv = daily[R_RELIEF_REP, d], daily[R_TERMINATION_REP, d], daily[R_VD_REP, d]
+    if represented:
+        relief = days.relief_represented[d]
+        terminated = days.termination_represented[d]
+        departure = days.voluntary_departure_represented[d]
     else:
-        pr, pt, pv = daily[R_RELIEF_UNREP, d], daily[R_TERMINATION_UNREP, d], daily[R_VD_UNREP, d]
-    if x < pr:
+        relief = days.relief_unrepresented[d]
+        terminated = days.termination_unrepresented[d]
+        departure = days.voluntary_departure_unrepresented[d]
+    if x < relief:
         return RELIEF
-    if x < pr + pt:
+    if x < relief + terminated:
         return CLOSED
-    if x < pr + pt + pv:
+    if x < relief + terminated + departure:
         return VOLUNTARY_DEPARTURE
     return REMOVAL_AFTER_HEARING
 
 
 @numba.njit(cache=True, inline="always")
-def _hear(
-    i, h, tau, d, n_days, daily, visa, t_file, t_private, t_la, country, t_18, t_sij_limit,
-    track_plan, u, e, child, seeds, track, planned, t_pet, pet_ok, t_visa, stage, n_cont,
-    t_req, head, nxt,
-):  # fmt: skip
+def _hear(i, h, tau, d, n_days, cases, days, visa, keys, s, first_ready):
     """What happens at hearing ``h`` of case ``i`` at time ``tau``: returns the outcome if the
     case is decided (> 0), else 0 after scheduling the next hearing."""
-    rep = min(t_private[i], t_la[i]) <= tau
-    p_att = daily[R_ATTEND_REP, d] if rep else daily[R_ATTEND_UNREP, d]
-    if uniform(seeds[0], child[i], h) >= p_att:
-        return REMOVAL_IN_ABSENTIA
-    st = stage[i]
+    child = cases.child[i]
+    t_counsel = min(cases.t_private[i], s.t_legal_aid[i])
+    represented = t_counsel <= tau
+    stage = s.next_stage[i]
     last = h + 1 >= MAX_HEARINGS  # cannot happen with the bounded parameters; a safe end
-    if st == MERITS or last:
-        return _merits_outcome(i, rep, d, daily, u)
-    merits_at = tau + daily[R_MERITS_LAG_DAYS, d] * e[i, E_MERITS_LAG]
-    if st == MASTER:
-        if not rep:
-            if uniform(seeds[0], child[i], MAX_HEARINGS + h) < daily[R_MASTER_DECISION_UNREP, d]:
-                return _merits_outcome(i, False, d, daily, u)
-            if n_cont[i] < daily[R_MAX_CONTINUANCES, d]:
-                n_cont[i] += 1
-                ready = tau + daily[R_CONTINUANCE_DAYS, d] * exponential(seeds[1], child[i], h)
-                _schedule(i, MASTER, ready, d, n_days, stage, t_req, head, nxt)
+    p_attend = days.attend_represented[d] if represented else days.attend_unrepresented[d]
+    if uniform(keys[0], child, COL_ATTEND + h) >= p_attend:
+        # a missed hearing: an order in absentia needs proof of written notice (INA
+        # 240(b)(5)(A)); without it the judge resets the hearing
+        proven = uniform(keys[0], child, COL_NOTICE + h) < days.notice_proven[d]
+        if proven or last or s.n_resets[i] >= MAX_RESETS:
+            return REMOVAL_IN_ABSENTIA
+        s.n_resets[i] += 1
+        ready = tau + days.continuance_days[d] * exponential(keys[1], child, MAX_HEARINGS + h)
+        _schedule(i, stage, ready, d, n_days, s, first_ready)
+        return PENDING
+    if stage == MERITS or last:
+        return _merits_outcome(i, represented, d, days, cases.u)
+    if stage == MASTER and not s.venue_settled[i]:
+        # the first attended master hearing: a child living with a sponsor far from the court
+        # where the NTA was filed moves for a change of venue, and the receiving court
+        # calendars a new first master hearing
+        s.venue_settled[i] = True
+        if uniform(keys[0], child, COL_VENUE) < days.venue_change[d]:
+            ready = tau + days.venue_change_days[d] * cases.e[i, E_VENUE]
+            _schedule(i, MASTER, ready, d, n_days, s, first_ready)
+            return PENDING
+    merits_at = tau + days.merits_lag_days[d] * cases.e[i, E_MERITS_LAG]
+    if stage == MASTER:
+        if not represented:
+            decided_here = uniform(keys[0], child, COL_MASTER_DECISION + h)
+            if decided_here < days.master_decision_unrepresented[d]:
+                return _merits_outcome(i, False, d, days, cases.u)
+            if s.n_continuances[i] < days.max_continuances[d]:
+                s.n_continuances[i] += 1
+                ready = tau + days.continuance_days[d] * exponential(keys[1], child, h)
+                _schedule(i, MASTER, ready, d, n_days, s, first_ready)
             else:
-                _schedule(i, MERITS, merits_at, d, n_days, stage, t_req, head, nxt)
+                _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
             return PENDING
-        if not planned[i]:
-            planned[i] = True
-            t_c = min(t_private[i], t_la[i])
-            _plan(i, t_c, daily, visa, country, t_18, t_sij_limit, track_plan, u, e, n_days,
-                  track, t_pet, pet_ok, t_visa)  # fmt: skip
-        if track[i] == NO_TRACK:
-            _schedule(i, MERITS, merits_at, d, n_days, stage, t_req, head, nxt)
+        if not s.track_planned[i]:
+            s.track_planned[i] = True
+            _plan(i, t_counsel, n_days, cases, days, visa, s)
+        if s.track[i] == NO_TRACK:
+            _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
             return PENDING
-        if t_pet[i] > tau:  # petition pending: close the case, or continue it
-            if u[i, U_CLOSE_PENDING] < daily[R_CLOSURE, d]:
+        if s.t_petition[i] > tau:  # petition pending: close the case, or continue it
+            if cases.u[i, U_CLOSE_PENDING] < days.closure[d]:
                 return CLOSED
-            ready = t_pet[i] + daily[R_STATUS_LAG_DAYS, d] * e[i, E_STATUS_LAG]
-            _schedule(i, STATUS, ready, d, n_days, stage, t_req, head, nxt)
+            ready = s.t_petition[i] + days.status_lag_days[d] * cases.e[i, E_STATUS_LAG]
+            _schedule(i, STATUS, ready, d, n_days, s, first_ready)
             return PENDING
     # a status hearing, or a master hearing after the petition was decided
-    if not pet_ok[i]:  # denied: referred back to the court for a merits hearing
-        _schedule(i, MERITS, merits_at, d, n_days, stage, t_req, head, nxt)
+    if not s.petition_granted[i]:  # denied: referred back to the court for a merits hearing
+        _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
         return PENDING
-    if track[i] == SIJS and t_visa[i] > tau:  # approved, waiting for an EB-4 visa number
-        if u[i, U_CLOSE_VISA] < daily[R_CLOSURE, d]:
+    if s.track[i] == SIJS and s.t_visa[i] > tau:  # approved, waiting for an EB-4 visa number
+        if cases.u[i, U_CLOSE_VISA] < days.closure[d]:
             return CLOSED
-        ready = t_visa[i] + daily[R_STATUS_LAG_DAYS, d] * e[i, E_STATUS_LAG]
-        _schedule(i, STATUS, ready, d, n_days, stage, t_req, head, nxt)
+        ready = s.t_visa[i] + days.status_lag_days[d] * cases.e[i, E_STATUS_LAG]
+        _schedule(i, STATUS, ready, d, n_days, s, first_ready)
         return PENDING
     return RELIEF

@@ -16,6 +16,11 @@ dated value, each moved to the same quantile ``u`` of its own split-uniform (a s
 outside the range widens the range to include it). Results are clipped to the unit's allowed
 range (a share stays within [0, 1]).
 
+**Shares of one whole are drawn together.** Files that declare ``joint_shares`` (the merits
+outcome shares, the relief tracks, sponsor categories, age bands) are then redrawn jointly from
+a Dirichlet distribution around their stated values, so that a draw's parts always add up to
+the whole (``corridor.parameters.joint_shares`` documents the concentration).
+
 **One number per parameter per draw.** ``u`` comes from the named random stream
 ``assumption:<parameter path>`` of (seed, draw) (``corridor.engine.rng``): every group and every
 dated value of a parameter move together (a parameter is either high or low in a draw), the
@@ -31,6 +36,7 @@ import datetime as dt
 import numpy as np
 
 from corridor.engine.rng import stream
+from corridor.parameters.joint_shares import sample_joint
 from corridor.parameters.schema import Assumption, Value
 from corridor.parameters.tree import Parameter, ParameterSet
 
@@ -88,8 +94,12 @@ def sample_parameter(p: Parameter, u: float) -> Parameter:
 
 
 def sample_tree(params: ParameterSet, seed: int, draw: int) -> ParameterSet:
-    """The parameter tree of one Monte Carlo draw: every assumption sampled within its range."""
-    return ParameterSet({p.path: sample_parameter(p, uniform(seed, draw, p.path)) for p in params})
+    """The parameter tree of one Monte Carlo draw: every assumption sampled within its range,
+    then the shares that are parts of one whole drawn together (``parameters/joint_shares``)."""
+    sampled = ParameterSet(
+        {p.path: sample_parameter(p, uniform(seed, draw, p.path)) for p in params}
+    )
+    return sample_joint(sampled, params, seed, draw)
 
 
 def assumption_table(params: ParameterSet) -> list[dict]:

@@ -76,6 +76,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "case/judge-year": (0.0, float("inf")),
     "case/attorney-year": (0.0, float("inf")),
     "case/year": (0.0, float("inf")),
+    "share/year": (0.0, float("inf")),  # a hazard: the fraction of a waiting stock leaving a year
     "ratio": (0.0, float("inf")),  # a multiplier, 1 = no change
     "elasticity": (-float("inf"), float("inf")),
     "USD": (0.0, float("inf")),
@@ -149,6 +150,15 @@ class CalibratedTo(BaseModel):
     note: str | None = None
 
 
+class JointShares(BaseModel):
+    """The whole a share belongs to, sampled together with its other parts
+    (``parameters/joint_shares.py``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    set: str = Field(min_length=1)
+    parts: Literal["files", "groups"]
+
+
 class ParameterFile(BaseModel):
     """One YAML parameter file: description, unit, dated values, and provenance."""
 
@@ -162,6 +172,7 @@ class ParameterFile(BaseModel):
     calibrated_to: list[CalibratedTo] = Field(default_factory=list)
     # a delay's distribution family (corridor.engine.delays.SHAPES), its dated values the mean
     shape: str | None = None
+    joint_shares: JointShares | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ParameterFile:

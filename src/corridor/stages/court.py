@@ -13,13 +13,18 @@ decisions, and the execution of removal orders.
   representation; a missed hearing is a removal order in absentia. Relief tracks run at USCIS
   (asylum, SIJ with its state-court order and EB-4 visa wait, T/U), with administrative closure
   or continuance while they are pending.
-* **After the order.** A dated share of removal orders (by kind) is executed after a lag;
-  removed children may set out again (weakly evidenced; a flow metric only, not new arrivals).
+* **Hearing deadline.** Under a dated rule (H.R. 5230's 14 days; none in history) a child
+  screened while it is in force gets the first hearing within N days of screening: DHS files by
+  then and the hearing is held with judge time taken from the rest of the docket.
+* **After the order.** ICE executes outstanding removal orders at a dated rate per year, by kind
+  of order (a child ordered removed in absentia is harder to find); a change of enforcement
+  policy speeds up the orders already waiting. Removed children may set out again (weakly
+  evidenced; a flow metric only, not new arrivals).
 * **Aging out.** A youth who turned 18 before filing for asylum loses USCIS jurisdiction when the
   dated rule says so; the SIJ state-court order must come before the state's age limit (18, or
   21 where state courts act to 21).
 
-Random numbers are counter-based per child (``docket.uniform``): each process has its own named
+Random numbers are counter-based per child (``engine/counter_rng.py``): each process has its own named
 stream, and a child's numbers depend only on its row, so they are the same in every scenario.
 """
 
@@ -28,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 
 from corridor.engine import docket as dk
+from corridor.engine.counter_rng import stream_key, uniforms
+from corridor.engine.docket_inputs import DocketDay
 from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.stages.children import COUNTRIES
@@ -69,8 +76,8 @@ def _check_shares(ctx: RunContext, paths: list[tuple[str, str]], what: str) -> N
         )
 
 
-def daily_inputs(ctx: RunContext) -> tuple[np.ndarray, np.ndarray]:
-    """The kernel's per-day rows (``docket.DAILY``) and EB-4 visa waits [country, day]."""
+def daily_inputs(ctx: RunContext) -> tuple[DocketDay, np.ndarray]:
+    """The kernel's per-day inputs and EB-4 visa waits [country, day]."""
     for g in ("represented", "unrepresented"):
         _check_shares(
             ctx,
@@ -86,64 +93,84 @@ def daily_inputs(ctx: RunContext) -> tuple[np.ndarray, np.ndarray]:
         p = ctx.params["court.judges.completions_per_judge_year"]
         raise CorridorError(p.file, "values: completions per judge-year must be above 0")
     case_days = 365.0 / per_year  # judge-days of an average completed case
-    rows = {
-        "judges": _daily(ctx, "court.judges.on_board"),
-        "other_per_judge_day": per_year / 365.0,
-        "juvenile_weight": _daily(ctx, "court.judges.juvenile_weight"),
-        "order": _order(ctx),
-        "other_receipts": _daily(ctx, "court.other_docket.receipts") / 365.0,
-        "legal_aid": _daily(ctx, "court.counsel.legal_aid_attorneys")
+
+    def by_representation(path: str) -> dict[str, np.ndarray]:
+        name = path.rsplit(".", 1)[1].removesuffix("_share")
+        return {f"{name}_{g}": _daily(ctx, path, g) for g in ("represented", "unrepresented")}
+
+    days = DocketDay(
+        judges=_daily(ctx, "court.judges.on_board"),
+        other_per_judge_day=per_year / 365.0,
+        juvenile_weight=_daily(ctx, "court.judges.juvenile_weight"),
+        order=_order(ctx),
+        other_receipts=_daily(ctx, "court.other_docket.receipts") / 365.0,
+        work_master=_daily(ctx, "court.judges.hearing_time", "master") * case_days,
+        work_merits=_daily(ctx, "court.judges.hearing_time", "merits") * case_days,
+        legal_aid=_daily(ctx, "court.counsel.legal_aid_attorneys")
         * _daily(ctx, "court.counsel.cases_per_attorney_year")
         / 365.0,
-        "attend_rep": _daily(ctx, "court.hearing.attendance", "represented"),
-        "attend_unrep": _daily(ctx, "court.hearing.attendance", "unrepresented"),
-        "master_decision_unrep": _daily(ctx, "court.hearing.master_decision_share"),
-        "max_continuances": _daily(ctx, "court.hearing.counsel_continuances"),
-        "continuance_days": _daily(ctx, "court.hearing.continuance_days"),
-        "merits_lag_days": _daily(ctx, "court.hearing.merits_lag_days"),
-        "status_lag_days": _daily(ctx, "court.hearing.status_lag_days"),
-        "work_master": _daily(ctx, "court.judges.hearing_time", "master") * case_days,
-        "work_merits": _daily(ctx, "court.judges.hearing_time", "merits") * case_days,
-        "closure": _daily(ctx, "court.relief.closure_share"),
-        "prep_days": _daily(ctx, "court.relief.asylum.prep_days"),
-        "asylum_days": _daily(ctx, "court.relief.asylum.uscis_days"),
-        "asylum_grant": _daily(ctx, "court.relief.asylum.uscis_grant_rate"),
-        "asylum_after_18": _daily(ctx, "court.relief.asylum.uscis_after_18"),
-        "t_u_days": _daily(ctx, "court.relief.t_u.uscis_days"),
-        "t_u_grant": _daily(ctx, "court.relief.t_u.grant_rate"),
-        "state_court_days": _daily(ctx, "court.relief.sijs.state_court_days"),
-        "i360_days": _daily(ctx, "court.relief.sijs.i360_days"),
-        "sijs_approval": _daily(ctx, "court.relief.sijs.approval_rate"),
-    }
-    for short, path in (
-        ("relief", "relief_share"),
-        ("termination", "termination_share"),
-        ("vd", "voluntary_departure_share"),
-    ):
-        rows[f"{short}_rep"] = _daily(ctx, f"court.decision.{path}", "represented")
-        rows[f"{short}_unrep"] = _daily(ctx, f"court.decision.{path}", "unrepresented")
-    daily = np.stack([rows[name] for name in dk.DAILY])
+        attend_represented=_daily(ctx, "court.hearing.attendance", "represented"),
+        attend_unrepresented=_daily(ctx, "court.hearing.attendance", "unrepresented"),
+        notice_proven=_daily(ctx, "court.hearing.notice_proven_share"),
+        master_decision_unrepresented=_daily(ctx, "court.hearing.master_decision_share"),
+        max_continuances=_daily(ctx, "court.hearing.counsel_continuances"),
+        continuance_days=_daily(ctx, "court.hearing.continuance_days"),
+        venue_change=_daily(ctx, "court.hearing.venue_change_share"),
+        venue_change_days=_daily(ctx, "court.hearing.venue_change_days"),
+        merits_lag_days=_daily(ctx, "court.hearing.merits_lag_days"),
+        status_lag_days=_daily(ctx, "court.hearing.status_lag_days"),
+        closure=_daily(ctx, "court.relief.closure_share"),
+        prep_days=_daily(ctx, "court.relief.asylum.prep_days"),
+        asylum_days=_daily(ctx, "court.relief.asylum.uscis_days"),
+        asylum_grant=_daily(ctx, "court.relief.asylum.uscis_grant_rate"),
+        asylum_after_18=_daily(ctx, "court.relief.asylum.uscis_after_18"),
+        t_u_days=_daily(ctx, "court.relief.t_u.uscis_days"),
+        t_u_grant=_daily(ctx, "court.relief.t_u.grant_rate"),
+        state_court_days=_daily(ctx, "court.relief.sijs.state_court_days"),
+        i360_days=_daily(ctx, "court.relief.sijs.i360_days"),
+        sijs_approval=_daily(ctx, "court.relief.sijs.approval_rate"),
+        **by_representation("court.decision.relief_share"),
+        **by_representation("court.decision.termination_share"),
+        **by_representation("court.decision.voluntary_departure_share"),
+    )
     visa = np.stack([_daily(ctx, "court.relief.sijs.visa_wait_years", c) for c in COUNTRIES])
-    return daily, visa
+    return days, visa
 
 
 def filing_times(t_ref: np.ndarray, e: np.ndarray, mean_lag: np.ndarray) -> np.ndarray:
     """NTAs awaiting filing are filed at the rate 1 / mean lag in force on each day: a child's
     filing time solves H(t) = H(t_ref) + e, with H the cumulative rate and e a unit exponential.
     A change of regime thus also changes how fast the cases already waiting are filed."""
-    n_days = len(mean_lag)
-    rate = 1.0 / np.maximum(mean_lag, 1e-9)
+    return hazard_times(t_ref, e, 1.0 / np.maximum(mean_lag, 1e-9))
+
+
+def hazard_times(t0: np.ndarray, e: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """When an event with the dated hazard ``rate`` (per day; 0 allowed) happens to each of the
+    waiting items that started waiting at ``t0``: the time t solving H(t) = H(t0) + e, with H the
+    cumulative hazard and e a unit exponential; inf if not within the simulated days."""
+    n_days = len(rate)
+    rate = np.asarray(rate, dtype=np.float64)
     cum = np.concatenate([[0.0], np.cumsum(rate)])  # H at the start of each day
+    t_ref = t0
     d = np.clip(np.floor(t_ref), 0, n_days - 1).astype(np.int64)
     target = cum[d] + (t_ref - d) * rate[d] + e
     k = np.searchsorted(cum, target, side="right") - 1  # the day in which H reaches the target
-    inside = k < n_days
-    kk = np.minimum(k, n_days - 1)
-    return np.where(inside, kk + (target - cum[kk]) / rate[kk], np.inf)
+    inside = (k < n_days) & (k >= 0)
+    kk = np.clip(k, 0, n_days - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = kk + (target - cum[kk]) / rate[kk]
+    return np.where(inside & (rate[kk] > 0), t, np.inf)
+
+
+def hearing_deadlines(t_screened: np.ndarray, day: np.ndarray, ctx: RunContext) -> np.ndarray:
+    """The time by which each child's first hearing is due under the dated hearing-deadline
+    rule in force on the day the child was screened (0 days: no rule, inf)."""
+    n_days = _daily(ctx, "court.hearing.deadline_days")[day]
+    return np.where(n_days > 0, t_screened + n_days, np.inf)
 
 
 def _seed(ctx: RunContext, name: str) -> int:
-    return dk.stream_seed(ctx.streams[f"court.{name}"])
+    return stream_key(ctx.streams[f"court.{name}"])
 
 
 def _exp(u: np.ndarray) -> np.ndarray:
@@ -153,29 +180,33 @@ def _exp(u: np.ndarray) -> np.ndarray:
 def run(ctx: RunContext) -> None:
     c, clock = ctx.children, ctx.clock
     n_days = clock.n_days
-    daily, visa = daily_inputs(ctx)
+    days, visa = daily_inputs(ctx)
 
     # filing: every child who entered ORR care, after a lag from referral, unless never served
     entered = np.flatnonzero(np.isfinite(c.t_orr_start) & (c.t_referral < n_days))
     ref_day = _day(c.t_referral[entered], n_days)
-    u = dk.uniforms(_seed(ctx, "filing"), entered, 2)
+    u = uniforms(_seed(ctx, "filing"), entered, 2)
     never = u[:, 0] < _daily(ctx, "court.filing.never_served_share")[ref_day]
     t_file = filing_times(
         c.t_referral[entered], _exp(u[:, 1]), _daily(ctx, "court.filing.lag_days")
     )
+    # a hearing-deadline rule (H.R. 5230's 14 days) dates the first hearing from screening
+    # (referral follows it within a day): DHS files by the deadline and the hearing is then
+    t_deadline = hearing_deadlines(c.t_referral[entered], ref_day, ctx)
+    t_file = np.minimum(t_file, t_deadline)
     # not before the child is in ORR care: whether a case exists is then decided by events up to
     # its filing, so a day's result does not depend on how far the simulation runs
     t_file = np.maximum(t_file, c.t_orr_start[entered])
     c.nta_never[entered] = never
     filed = ~never & (t_file < n_days)
     idx = entered[filed]
-    t_file = t_file[filed]
+    t_file, t_deadline = t_file[filed], t_deadline[filed]
     order = np.argsort(t_file, kind="stable")
-    idx, t_file = idx[order], t_file[order]
+    idx, t_file, t_deadline = idx[order], t_file[order], t_deadline[order]
     file_day = _day(t_file, n_days)
 
     # private counsel, age limits, relief track plans
-    u = dk.uniforms(_seed(ctx, "counsel"), idx, 2)
+    u = uniforms(_seed(ctx, "counsel"), idx, 2)
     private = u[:, 0] < _daily(ctx, "court.counsel.private_share")[file_day]
     t_private = np.where(
         private,
@@ -186,28 +217,32 @@ def run(ctx: RunContext) -> None:
     majority = ctx.params["orr.aging_out_age"].daily(clock.origin, n_days)[arr_day]
     born = c.t_arrival[idx] - c.age[idx] * DAYS_PER_YEAR
     t_18 = born + majority * DAYS_PER_YEAR
-    u = dk.uniforms(_seed(ctx, "relief"), idx, 2)
+    u = uniforms(_seed(ctx, "relief"), idx, 2)
     to_21 = u[:, 1] < _daily(ctx, "court.relief.sijs.age_21_share")[file_day]
     t_sij_limit = born + np.where(to_21, SIJ_FEDERAL_AGE_LIMIT, majority) * DAYS_PER_YEAR
     shares = np.stack([_daily(ctx, "court.relief.track_share", t)[file_day] for t in dk.TRACKS[1:]])
     track = (u[:, 0][None, :] >= np.cumsum(shares, axis=0)).sum(axis=0) + 1
     track = np.where(track > len(dk.TRACKS) - 1, dk.NO_TRACK, track).astype(np.int8)
 
+    t_ready = t_file + _daily(ctx, "court.filing.first_hearing_min_days")[file_day]
     cases = dk.Cases(
         t_file=t_file,
-        t_ready=t_file + _daily(ctx, "court.filing.first_hearing_min_days")[file_day],
+        t_ready=np.maximum(np.minimum(t_ready, t_deadline), t_file),
         t_private=t_private,
         country=c.country[idx].astype(np.int64),
         t_18=t_18,
         t_sij_limit=t_sij_limit,
         track=track,
-        u=dk.uniforms(_seed(ctx, "decisions"), idx, len(dk.U_COLS)),
-        e=_exp(dk.uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS))),
+        u=uniforms(_seed(ctx, "decisions"), idx, len(dk.U_COLS)),
+        e=_exp(uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS))),
         child=idx,
+        t_deadline=t_deadline,
     )
-    seeds = (_seed(ctx, "attendance"), _seed(ctx, "continuances"), _seed(ctx, "hearing_time"))
+    keys = dk.HearingKeys(
+        _seed(ctx, "attendance"), _seed(ctx, "continuances"), _seed(ctx, "hearing_time")
+    )
     other0 = float(ctx.params["court.other_docket.initial_pending"].at(clock.origin))
-    r = dk.run(cases, daily, visa, other0, seeds)
+    r = dk.run(cases, days, visa, other0, keys)
 
     def within(t):  # events after the last simulated day did not happen (yet)
         return np.where(t < n_days, t, np.inf)
@@ -224,21 +259,18 @@ def run(ctx: RunContext) -> None:
     c.t_decision[idx] = r.t_decision
     c.outcome[idx] = r.outcome
 
-    # removal orders executed after a lag; removed children may set out again
+    # removal orders: ICE executes the outstanding orders at a dated rate by kind of order (a
+    # change of enforcement policy speeds up the orders already waiting); removed children may
+    # set out again
     ordered = np.isin(r.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
     j = np.flatnonzero(ordered)
-    dec_day = _day(r.t_decision[j], n_days)
-    u = dk.uniforms(_seed(ctx, "removal"), idx[j], 4)
-    share = np.where(
-        r.outcome[j] == dk.REMOVAL_IN_ABSENTIA,
-        _daily(ctx, "court.removal.executed_share", "in_absentia")[dec_day],
-        _daily(ctx, "court.removal.executed_share", "after_hearing")[dec_day],
-    )
-    t_removed = np.where(
-        u[:, 0] < share,
-        r.t_decision[j] + _daily(ctx, "court.removal.lag_days")[dec_day] * _exp(u[:, 1]),
-        np.inf,
-    )
+    u = uniforms(_seed(ctx, "removal"), idx[j], 4)
+    t_removed = np.full(len(j), np.inf)
+    for kind, code in (("in_absentia", dk.REMOVAL_IN_ABSENTIA),
+                       ("after_hearing", dk.REMOVAL_AFTER_HEARING)):  # fmt: skip
+        k = r.outcome[j] == code
+        rate = _daily(ctx, "court.removal.execution_rate", kind) / DAYS_PER_YEAR
+        t_removed[k] = hazard_times(r.t_decision[j][k], _exp(u[k, 1]), rate)
     t_removed = within(t_removed)
     rem_day = _day(t_removed, n_days)
     t_remig = np.where(
@@ -249,7 +281,7 @@ def run(ctx: RunContext) -> None:
     )
     c.t_removed[idx[j]] = t_removed
     c.t_remigrated[idx[j]] = within(t_remig)
-    ctx.state["court"] = {"cases": idx, "result": r, "judges": daily[dk.R_JUDGES]}
+    ctx.state["court"] = {"cases": idx, "result": r, "judges": days.judges}
 
 
 def daily_median(day: np.ndarray, group: np.ndarray, value: np.ndarray, n_groups: int,
@@ -286,10 +318,20 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     tally = Tally(c.country, n_days)
     tf, td = c.t_file, c.t_decision
     out.add("court_filings_uac", "flow", tally.flow(tf), unit="case")
+    # what EOIR's records flag as a child's case under the dated flag rule (a measurement rule)
+    rule = ctx.params["court.filing.uac_flag_rule"].daily(clock.origin, n_days)[_day(tf, n_days)]
+    in_care = ctx.children.t_orr_exit[idx] > tf
+    flagged = (rule < 0.5) | in_care
+    out.add("court_filings_uac_flagged", "flow", tally.flow(tf, flagged), unit="case")
     pending = tally.stock(tf, td)
     out.add("court_pending_uac", "stock", pending, unit="case")
     completions = tally.flow(td)
     out.add("court_completions_uac", "flow", completions, unit="case")
+    # the 2014 priority docket's own universe (EOIR's priority-coded UC cases, UAC-R01/R02/P04)
+    priority = r.priority
+    out.add("court_filings_priority", "flow", tally.flow(tf, priority), unit="case")
+    out.add("court_completions_priority", "flow", tally.flow(td, priority), unit="case")
+    out.add("court_pending_priority", "stock", tally.stock(tf, td, priority), unit="case")
     out.add("court_pending_other", "stock", r.other_pending, unit="case")
     out.add("court_pending_total", "stock", pending[-1] + r.other_pending, unit="case")
     out.add("court_completions_other", "flow", r.other_completions, unit="case")
@@ -324,6 +366,8 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("voluntary_departure", "flow", outcome_flow(dk.VOLUNTARY_DEPARTURE), unit="case")
     removal = outcome_flow(dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING)
     out.add("removal_ordered", "flow", removal, unit="case")
+    ordered = np.isin(c.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
+    out.add("removal_ordered_priority", "flow", tally.flow(td, ordered & priority), unit="case")
     out.add("removal_in_absentia", "flow", in_absentia, unit="case")
     removed = tally.flow(c.t_removed)
     out.add("removals_executed", "flow", removed, unit="child")

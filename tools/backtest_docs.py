@@ -105,8 +105,21 @@ def court_block(b: pd.DataFrame) -> str:
         "`how: chosen`), so it is not a clean test either.\n\n" + _table(FACT_HEADER, fact_rows(b, held)) +
         "\n**The court's calibration targets** (the values of the fitted court parameters were "
         "chosen to meet these; they show the fit, not the model's validity).\n\n" +
-        _table(FACT_HEADER, fact_rows(b, targets))
+        _table(FACT_HEADER, fact_rows(b, targets)) + _chosen_block(b, set(held) | set(targets))
     )  # fmt: skip
+
+
+COURT_METRICS = ("court_", "removal", "represented", "in_absentia")
+
+
+def _chosen_block(b: pd.DataFrame, shown: set[str]) -> str:
+    """Court facts that values chosen by hand (``how: chosen``) were tuned to."""
+    c = b[(b["role"] == "calibration target") & ~b["id"].isin(shown)
+          & b["metric"].astype(str).str.startswith(COURT_METRICS)]  # fmt: skip
+    if c.empty:
+        return ""
+    return ("\n**Other court facts that values were chosen by hand to meet** (their parameter "
+            "files say `how: chosen`; not tests).\n\n" + _table(FACT_HEADER, fact_rows(b, list(c["id"]))))  # fmt: skip
 
 
 def generated(folder: Path, full: bool) -> str:

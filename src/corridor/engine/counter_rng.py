@@ -21,14 +21,14 @@ _MIX_2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53: the top 53 bits as a double in [0, 1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _mix(z):
     z = (z ^ (z >> np.uint64(30))) * _MIX_1
     z = (z ^ (z >> np.uint64(27))) * _MIX_2
     return z ^ (z >> np.uint64(31))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def uniform(key, child, column):
     """A uniform on [0, 1) for (stream key, child index, column)."""
     z = _mix(np.uint64(key) + np.uint64(child) * _GOLDEN)
@@ -36,7 +36,7 @@ def uniform(key, child, column):
     return float(z >> np.uint64(11)) * _TO_UNIT
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def exponential(key, child, column):
     """A unit-mean exponential for (stream key, child index, column)."""
     return -math.log1p(-uniform(key, child, column))

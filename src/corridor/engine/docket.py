@@ -42,7 +42,10 @@ One loop over days, compiled with numba. Each day:
    at the dated rate per judge-year; other receipts arrive as a daily flow.
 
 Hearing times are in judge-days: each hearing's time is exponential with its type's dated mean.
-The daily inputs are one ``DocketDay`` (``engine/docket_inputs.py``). Random numbers are
+The daily inputs are one ``DocketDay`` (``engine/docket_inputs.py``), which the kernel reads as
+one [field, day] array with named rows (``daily[row.judges, d]``). The kernel allocates nothing
+(``Workspace`` and ``Series`` are allocated before it) and is compiled without reference
+counting, which would otherwise cost more than the docket itself. Random numbers are
 counter-based (``engine/counter_rng.py``): a hash of (stream key, child, column), so a child gets
 the same numbers in every scenario; the ``COL_*`` constants below say which column decides what.
 The docket is a binary heap of integer keys (``engine/int_heap.py``; cases are numbered in filing
@@ -51,7 +54,6 @@ order, so the number is the first-in-first-out key). Outputs are per-case times 
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -59,9 +61,9 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from corridor.engine import int_heap
+from corridor.engine import int_heap, judge_heap
 from corridor.engine.counter_rng import exponential, uniform
-from corridor.engine.docket_inputs import DocketDay
+from corridor.engine.docket_inputs import ROW, DocketDay
 
 # docket orders (the values of the court.docket.order parameter)
 FIFO, PRIORITY, LIFO = 0, 1, 2
@@ -221,12 +223,15 @@ def run(
     [country, n_days]; ``keys`` key the per-hearing draws (attendance, continuance, judge time)."""
     if cases.n and np.any(np.diff(cases.t_file) < 0):
         raise ValueError("cases must be in order of filing time")
-    days = days.checked()
     cases = cases.checked()
     state = CaseState.empty(cases.n)
-    series = _docket(
-        cases, days, np.ascontiguousarray(visa_wait_years, dtype=np.float64),
+    n_days = days.n_days
+    most_judges = int(np.ceil(np.max(days.judges, initial=0.0))) + 1
+    series = Series.empty(n_days)
+    _docket(
+        cases, days.stacked(), ROW, np.ascontiguousarray(visa_wait_years, dtype=np.float64),
         float(other_pending0), np.array(tuple(keys), dtype=np.uint64), state,
+        Workspace.empty(cases.n, n_days, most_judges), series,
     )  # fmt: skip
     t_counsel, counsel = _counsel_before_decision(cases, state, days.n_days)
     return DocketResult(
@@ -246,7 +251,7 @@ def _counsel_before_decision(cases: Cases, s: CaseState, n_days: int):
     return t_counsel, counsel
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _key(i, order, priority, n):
     """The docket key of case i (smallest first). Cases are numbered in order of filing, so
     the number itself orders by filing time; a backlog case under the priority order sorts
@@ -258,7 +263,7 @@ def _key(i, order, priority, n):
     return i
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _case(key, order, n):
     """The case of a docket key (the inverse of ``_key``)."""
     if order == LIFO:
@@ -276,41 +281,70 @@ def _add_to_day(i, day, first_of_day, next_in_day):
 
 
 @numba.njit(cache=True, inline="always")
-def _schedule(i, stage, ready, d, n_days, s, first_ready):
-    """A hearing request for case i, ready at ``ready``, joins the docket on its day (never
-    the current day, whose requests are already on the docket)."""
-    s.next_stage[i] = stage
-    s.t_requested[i] = ready
-    b = max(int(math.floor(ready)), d + 1)
+def _schedule(i, d, n_days, t_requested, first_ready, next_ready):
+    """Case i's next hearing request (ready at ``t_requested[i]``) joins the docket on its day
+    (never the current day, whose requests are already on the docket)."""
+    b = max(int(math.floor(t_requested[i])), d + 1)
     if b < n_days:
-        _add_to_day(i, b, first_ready, s.next_ready)
+        _add_to_day(i, b, first_ready, next_ready)
 
 
-@numba.njit(cache=True)
-def _docket(cases, days, visa, other_pending0, keys, s):
+class Workspace(NamedTuple):
+    """The kernel's working arrays, allocated before it runs (the kernel allocates nothing)."""
+
+    first_ready: np.ndarray  # per day: the first case of the list of requests joining that day
+    first_due: np.ndarray  # per day: the first of the first hearings due that day by a rule
+    next_due: np.ndarray  # per case: the next case in the same day's list of due hearings
+    docket: np.ndarray  # the children's docket: a min-heap of keys (see _key)
+    judge_free_from: np.ndarray  # the heap of judges (engine/judge_heap.py): free from when
+    judge_number: np.ndarray  # ... and which judge
+    on_heap: np.ndarray  # judge k is on the heap
+
+    @staticmethod
+    def empty(n_cases: int, n_days: int, most_judges: int) -> Workspace:
+        return Workspace(
+            first_ready=np.full(n_days + 1, -1, np.int64),
+            first_due=np.full(n_days + 1, -1, np.int64),
+            next_due=np.full(max(n_cases, 1), -1, np.int64),
+            docket=np.empty(max(n_cases, 1), np.int64),
+            judge_free_from=np.empty(most_judges), judge_number=np.empty(most_judges, np.int64),
+            on_heap=np.zeros(most_judges, np.bool_),
+        )  # fmt: skip
+
+
+class Series(NamedTuple):
+    """The kernel's daily outputs (end of each day, or per day)."""
+
+    other_pending: np.ndarray
+    other_completions: np.ndarray
+    juvenile_judges: np.ndarray
+    juvenile_judge_days: np.ndarray
+    deadline_judge_days: np.ndarray
+
+    @staticmethod
+    def empty(n_days: int) -> Series:
+        return Series(*(np.zeros(n_days) for _ in Series._fields))
+
+
+# Compiled without numba's reference counting (_nrt=False): the kernel allocates nothing (its
+# arrays come from run()), and with counting on it spent most of its time incrementing and
+# decrementing the count of every array of the structures passed to its inlined helpers.
+@numba.njit(cache=True, _nrt=False)
+def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
     n = cases.t_file.shape[0]
-    n_days = days.judges.shape[0]
-    first_ready = np.full(n_days + 1, -1, dtype=np.int64)  # per day: a list of ready requests
-    first_due = np.full(n_days + 1, -1, dtype=np.int64)  # per day: first hearings due by a rule
-    next_due = np.full(max(n, 1), -1, dtype=np.int64)
-
-    other_pending = np.zeros(n_days)
-    other_done = np.zeros(n_days)
-    juvenile_judges = np.zeros(n_days)
-    judge_days_used = np.zeros(n_days)
-    deadline_judge_days = np.zeros(n_days)
-
-    docket = np.empty(max(n, 1), dtype=np.int64)  # a min-heap of keys (see _key)
+    n_days = daily.shape[1]
+    first_ready, first_due, next_due = work.first_ready, work.first_due, work.next_due
+    docket = work.docket
+    other_pending, other_done = series.other_pending, series.other_completions
+    juvenile_judges, judge_days_used = series.juvenile_judges, series.juvenile_judge_days
+    deadline_judge_days = series.deadline_judge_days
     n_waiting = 0  # at most one request per case is ever waiting
-    # judges hearing children's cases: (free from, judge); judge k exists while k < n_judges,
-    # a judge no longer needed leaves the heap when next taken (lazy deletion)
-    judge_free = [(0.0, 0)]
-    judge_free.pop()
-    most_judges = 1
-    for d in range(n_days):
-        most_judges = max(most_judges, int(math.ceil(days.judges[d])) + 1)
-    on_heap = np.zeros(most_judges, dtype=np.bool_)
-    order = int(days.order[0])
+    # judges hearing children's cases: a heap of (free from, judge); judge k exists while
+    # k < n_judges, a judge no longer needed leaves the heap when next taken (lazy deletion)
+    free_from_times, free_judges_heap = work.judge_free_from, work.judge_number
+    n_on_heap = 0
+    on_heap = work.on_heap
+    order = int(daily[row.order, 0])
     pending_children = 0
     pending_other = other_pending0
     next_to_file = 0
@@ -325,7 +359,7 @@ def _docket(cases, days, visa, other_pending0, keys, s):
             i = next_to_file
             next_to_file += 1
             pending_children += 1
-            s.priority[i] = int(days.order[d]) == PRIORITY
+            s.priority[i] = int(daily[row.order, d]) == PRIORITY
             s.next_stage[i] = MASTER
             s.t_requested[i] = max(cases.t_ready[i], cases.t_file[i])
             b = max(int(math.floor(s.t_requested[i])), d)
@@ -336,7 +370,7 @@ def _docket(cases, days, visa, other_pending0, keys, s):
                     _add_to_day(i, b, first_ready, s.next_ready)
 
         # 2. legal aid, in order of filing, to unrepresented pending cases
-        legal_aid_budget += days.legal_aid[d]
+        legal_aid_budget += daily[row.legal_aid, d]
         while legal_aid_budget >= 1.0 and next_for_legal_aid < next_to_file:
             i = next_for_legal_aid
             next_for_legal_aid += 1
@@ -348,7 +382,7 @@ def _docket(cases, days, visa, other_pending0, keys, s):
             legal_aid_budget = legal_aid_budget - math.floor(legal_aid_budget)
 
         # 3. the docket order of the day; requests ready today join the docket
-        new_order = int(days.order[d])
+        new_order = int(daily[row.order, d])
         if new_order != order:
             for k in range(n_waiting):
                 docket[k] = _key(_case(docket[k], order, n), new_order, s.priority, n)
@@ -365,16 +399,18 @@ def _docket(cases, days, visa, other_pending0, keys, s):
         i = first_due[d]
         while i >= 0:
             start = max(float(d), s.t_requested[i])
-            taken += _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready)
+            taken += _hear(i, start, d, n_days, cases, daily, row, visa, keys, s)
             if s.t_decision[i] < np.inf:
                 pending_children -= 1
+            else:
+                _schedule(i, d, n_days, s.t_requested, first_ready, s.next_ready)
             i = next_due[i]
         deadline_judge_days[d] = taken
 
         # 4b. judges for the juvenile docket, and hearings: weight x pending children against
         # the other pending cases gives the children's share of the judges
-        judges = days.judges[d]
-        w = days.juvenile_weight[d]
+        judges = daily[row.judges, d]
+        w = daily[row.juvenile_weight, d]
         den = w * pending_children + pending_other
         share = w * pending_children / den if den > 0 else 0.0
         c = judges * share
@@ -382,14 +418,15 @@ def _docket(cases, days, visa, other_pending0, keys, s):
         used = 0.0
         for k in range(n_judges):
             if not on_heap[k]:
-                heapq.heappush(judge_free, (float(d), k))
+                n_on_heap = judge_heap.push(free_from_times, free_judges_heap, n_on_heap,
+                                            float(d), k)  # fmt: skip
                 on_heap[k] = True
         if n_judges > 0 and n_waiting > 0:
             speed = c / n_judges
             while n_waiting > 0:
-                free_from, k = judge_free[0]
+                free_from, k = free_from_times[0], free_judges_heap[0]
                 if k >= n_judges:  # this judge went back to the other docket
-                    heapq.heappop(judge_free)
+                    n_on_heap = judge_heap.pop(free_from_times, free_judges_heap, n_on_heap)
                     on_heap[k] = False
                     continue
                 if free_from >= day_end:
@@ -397,102 +434,83 @@ def _docket(cases, days, visa, other_pending0, keys, s):
                 i = _case(int_heap.pop(docket, n_waiting), order, n)
                 n_waiting -= 1
                 start = max(free_from, float(d), s.t_requested[i])
-                wk = _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready)
+                wk = _hear(i, start, d, n_days, cases, daily, row, visa, keys, s)
                 used += wk
                 if s.t_decision[i] < np.inf:
                     pending_children -= 1
-                heapq.heapreplace(judge_free, (start + wk / speed, k))
+                else:
+                    _schedule(i, d, n_days, s.t_requested, first_ready, s.next_ready)
+                judge_heap.replace_top(free_from_times, free_judges_heap, n_on_heap,
+                                       start + wk / speed, k)  # fmt: skip
         juvenile_judges[d] = c + taken
         judge_days_used[d] = used + taken
 
         # 5. the other docket, with the judges' time the children's hearings left
         free_judges = max(judges - used - taken, 0.0)
-        capacity = free_judges * days.other_per_judge_day[d]
-        inflow = days.other_receipts[d]
+        capacity = free_judges * daily[row.other_per_judge_day, d]
+        inflow = daily[row.other_receipts, d]
         done = min(pending_other + inflow, capacity)
         pending_other = pending_other + inflow - done
         other_pending[d] = pending_other
         other_done[d] = done
 
-    return other_pending, other_done, juvenile_judges, judge_days_used, deadline_judge_days
-
 
 @numba.njit(cache=True, inline="always")
-def _hearing(i, start, d, n_days, cases, days, visa, keys, s, first_ready):
-    """Hold the next hearing of case i at ``start``: record it, decide what happens, and
-    return the judge-days it took."""
-    h = s.n_hearings[i]
-    mean_work = days.work_merits[d] if s.next_stage[i] == MERITS else days.work_master[d]
-    wk = mean_work * exponential(keys[2], cases.child[i], h)
-    s.t_hearing[i, h] = start
-    s.work[i, h] = wk
-    s.n_hearings[i] = h + 1
-    result = _hear(i, h, start, d, n_days, cases, days, visa, keys, s, first_ready)
-    if result > 0:
-        s.t_decision[i] = start
-        s.outcome[i] = result
-    return wk
-
-
-@numba.njit(cache=True, inline="always")
-def _on(series, t, n_days):
+def _on(daily, field, t, n_days):
     """A daily input's value at time t (clamped to the simulated days)."""
     d = min(max(int(math.floor(t)), 0), n_days - 1)
-    return series[d]
+    return daily[field, d]
 
 
 @numba.njit(cache=True, inline="always")
-def _plan(i, t_counsel, n_days, cases, days, visa, s):
-    """The relief track of a represented child, fixed when counsel first appears in court.
-    Events after the hearing (application, decision, visa) are dated here, but what happens at
-    a hearing depends only on events up to it: a simulation that ends earlier gives the same
-    days."""
-    planned = cases.track[i]
-    e, u = cases.e, cases.u
+def _plan(planned, t_counsel, t_18, t_sij_limit, country, e, u, n_days, daily, row, visa):
+    """The relief track of a represented child, fixed when counsel first appears in court:
+    returns (track, petition decided at, granted, visa number available at), for the case's
+    planned track, its age limits, country and its rows of ``E_COLS`` factors ``e`` and
+    ``U_COLS`` uniforms ``u``. Events after the hearing (application, decision, visa) are dated
+    here, but what happens at a hearing depends only on events up to it: a simulation that ends
+    earlier gives the same days."""
+    inf = np.inf
     if planned == ASYLUM or planned == T_U:
-        t_applied = t_counsel + _on(days.prep_days, t_counsel, n_days) * e[i, E_PREP]
+        t_applied = t_counsel + _on(daily, row.prep_days, t_counsel, n_days) * e[E_PREP]
         if planned == ASYLUM:
-            turned_18 = t_applied >= cases.t_18[i]
-            if turned_18 and _on(days.asylum_after_18, t_applied, n_days) < 0.5:
+            turned_18 = t_applied >= t_18
+            if turned_18 and _on(daily, row.asylum_after_18, t_applied, n_days) < 0.5:
                 # no USCIS jurisdiction over a youth who turned 18: the application goes back
                 # to the court when filed, and the judge hears the claim at a merits hearing
-                s.track[i] = ASYLUM
-                s.t_petition[i] = t_applied
-                s.petition_granted[i] = False
-                return
-            t_decided = t_applied + _on(days.asylum_days, t_applied, n_days) * e[i, E_USCIS]
-            grant = _on(days.asylum_grant, t_decided, n_days)
+                return ASYLUM, t_applied, False, inf
+            wait = _on(daily, row.asylum_days, t_applied, n_days)
+            t_decided = t_applied + wait * e[E_USCIS]
+            grant = _on(daily, row.asylum_grant, t_decided, n_days)
         else:
-            t_decided = t_applied + _on(days.t_u_days, t_applied, n_days) * e[i, E_USCIS]
-            grant = _on(days.t_u_grant, t_decided, n_days)
-        s.track[i] = planned
-        s.t_petition[i] = t_decided
-        s.petition_granted[i] = u[i, U_GRANT] < grant
-    elif planned == SIJS:
-        t_order = t_counsel + _on(days.state_court_days, t_counsel, n_days) * e[i, E_STATE_COURT]
-        if t_order >= cases.t_sij_limit[i]:
-            return  # aged out of the state court's jurisdiction before an order
-        t_decided = t_order + _on(days.i360_days, t_order, n_days) * e[i, E_I360]
-        s.track[i] = SIJS
-        s.t_petition[i] = t_decided
-        s.petition_granted[i] = u[i, U_SIJS_APPROVAL] < _on(days.sijs_approval, t_decided, n_days)
+            t_decided = t_applied + _on(daily, row.t_u_days, t_applied, n_days) * e[E_USCIS]
+            grant = _on(daily, row.t_u_grant, t_decided, n_days)
+        return planned, t_decided, u[U_GRANT] < grant, inf
+    if planned == SIJS:
+        wait = _on(daily, row.state_court_days, t_counsel, n_days)
+        t_order = t_counsel + wait * e[E_STATE_COURT]
+        if t_order >= t_sij_limit:
+            # aged out of the state court's jurisdiction before an order
+            return NO_TRACK, inf, False, inf
+        t_decided = t_order + _on(daily, row.i360_days, t_order, n_days) * e[E_I360]
+        approved = u[U_SIJS_APPROVAL] < _on(daily, row.sijs_approval, t_decided, n_days)
         d = min(max(int(math.floor(t_decided)), 0), n_days - 1)
-        s.t_visa[i] = t_decided + visa[cases.country[i], d] * 365.25
+        return SIJS, t_decided, approved, t_decided + visa[country, d] * 365.25
+    return NO_TRACK, inf, False, inf
 
 
 @numba.njit(cache=True, inline="always")
-def _merits_outcome(i, represented, d, days, u):
-    """The judge's decision for an attending child: relief, termination, voluntary departure,
-    or a removal order after a hearing."""
-    x = u[i, U_MERITS_OUTCOME]
+def _merits_outcome(x, represented, d, daily, row):
+    """The judge's decision for an attending child, from the case's uniform ``x``: relief,
+    termination, voluntary departure, or a removal order after a hearing."""
     if represented:
-        relief = days.relief_represented[d]
-        terminated = days.termination_represented[d]
-        departure = days.voluntary_departure_represented[d]
+        relief = daily[row.relief_represented, d]
+        terminated = daily[row.termination_represented, d]
+        departure = daily[row.voluntary_departure_represented, d]
     else:
-        relief = days.relief_unrepresented[d]
-        terminated = days.termination_unrepresented[d]
-        departure = days.voluntary_departure_unrepresented[d]
+        relief = daily[row.relief_unrepresented, d]
+        terminated = daily[row.termination_unrepresented, d]
+        departure = daily[row.voluntary_departure_unrepresented, d]
     if x < relief:
         return RELIEF
     if x < relief + terminated:
@@ -503,69 +521,96 @@ def _merits_outcome(i, represented, d, days, u):
 
 
 @numba.njit(cache=True, inline="always")
-def _hear(i, h, tau, d, n_days, cases, days, visa, keys, s, first_ready):
-    """What happens at hearing ``h`` of case ``i`` at time ``tau``: returns the outcome if the
-    case is decided (> 0), else 0 after scheduling the next hearing."""
+def _hear(i, tau, d, n_days, cases, daily, row, visa, keys, s):
+    """Hold the next hearing of case i at time ``tau``: record it, then decide what happens.
+    A decided case gets its decision time and outcome; a pending one its next request
+    (``s.next_stage``, ready at ``s.t_requested``), which the caller puts on the docket.
+    Returns the judge-days the hearing took."""
+    h = s.n_hearings[i]
+    stage = s.next_stage[i]
+    mean_work = daily[row.work_merits, d] if stage == MERITS else daily[row.work_master, d]
+    work = mean_work * exponential(keys[2], cases.child[i], h)
+    s.t_hearing[i, h] = tau
+    s.work[i, h] = work
+    s.n_hearings[i] = h + 1
+
     child = cases.child[i]
+    e, u = cases.e[i], cases.u[i]
     t_counsel = min(cases.t_private[i], s.t_legal_aid[i])
     represented = t_counsel <= tau
-    stage = s.next_stage[i]
     last = h + 1 >= MAX_HEARINGS  # cannot happen with the bounded parameters; a safe end
-    p_attend = days.attend_represented[d] if represented else days.attend_unrepresented[d]
+    outcome = PENDING
+    next_stage = stage
+    ready = np.inf
+    merits_at = tau + daily[row.merits_lag_days, d] * e[E_MERITS_LAG]
+    if represented:
+        p_attend = daily[row.attend_represented, d]
+    else:
+        p_attend = daily[row.attend_unrepresented, d]
     if uniform(keys[0], child, COL_ATTEND + h) >= p_attend:
         # a missed hearing: an order in absentia needs proof of written notice (INA
         # 240(b)(5)(A)); without it the judge resets the hearing
-        proven = uniform(keys[0], child, COL_NOTICE + h) < days.notice_proven[d]
+        proven = uniform(keys[0], child, COL_NOTICE + h) < daily[row.notice_proven, d]
         if proven or last or s.n_resets[i] >= MAX_RESETS:
-            return REMOVAL_IN_ABSENTIA
-        s.n_resets[i] += 1
-        ready = tau + days.continuance_days[d] * exponential(keys[1], child, MAX_HEARINGS + h)
-        _schedule(i, stage, ready, d, n_days, s, first_ready)
-        return PENDING
-    if stage == MERITS or last:
-        return _merits_outcome(i, represented, d, days, cases.u)
-    if stage == MASTER and not s.venue_settled[i]:
+            outcome = REMOVAL_IN_ABSENTIA
+        else:
+            s.n_resets[i] += 1
+            wait = exponential(keys[1], child, MAX_HEARINGS + h)
+            ready = tau + daily[row.continuance_days, d] * wait
+    elif stage == MERITS or last:
+        outcome = _merits_outcome(u[U_MERITS_OUTCOME], represented, d, daily, row)
+    elif (stage == MASTER and not s.venue_settled[i]
+          and uniform(keys[0], child, COL_VENUE) < daily[row.venue_change, d]):  # fmt: skip
         # the first attended master hearing: a child living with a sponsor far from the court
         # where the NTA was filed moves for a change of venue, and the receiving court
         # calendars a new first master hearing
         s.venue_settled[i] = True
-        if uniform(keys[0], child, COL_VENUE) < days.venue_change[d]:
-            ready = tau + days.venue_change_days[d] * cases.e[i, E_VENUE]
-            _schedule(i, MASTER, ready, d, n_days, s, first_ready)
-            return PENDING
-    merits_at = tau + days.merits_lag_days[d] * cases.e[i, E_MERITS_LAG]
-    if stage == MASTER:
-        if not represented:
-            decided_here = uniform(keys[0], child, COL_MASTER_DECISION + h)
-            if decided_here < days.master_decision_unrepresented[d]:
-                return _merits_outcome(i, False, d, days, cases.u)
-            if s.n_continuances[i] < days.max_continuances[d]:
-                s.n_continuances[i] += 1
-                ready = tau + days.continuance_days[d] * exponential(keys[1], child, h)
-                _schedule(i, MASTER, ready, d, n_days, s, first_ready)
-            else:
-                _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
-            return PENDING
-        if not s.track_planned[i]:
+        ready = tau + daily[row.venue_change_days, d] * e[E_VENUE]
+    elif stage == MASTER and not represented:
+        s.venue_settled[i] = True
+        decided_here = uniform(keys[0], child, COL_MASTER_DECISION + h)
+        if decided_here < daily[row.master_decision_unrepresented, d]:
+            outcome = _merits_outcome(u[U_MERITS_OUTCOME], False, d, daily, row)
+        elif s.n_continuances[i] < daily[row.max_continuances, d]:
+            s.n_continuances[i] += 1
+            wait = exponential(keys[1], child, h)
+            ready = tau + daily[row.continuance_days, d] * wait
+        else:
+            next_stage, ready = MERITS, merits_at
+    else:
+        # a represented child at a master hearing, or a status hearing
+        s.venue_settled[i] = True
+        if stage == MASTER and not s.track_planned[i]:
             s.track_planned[i] = True
-            _plan(i, t_counsel, n_days, cases, days, visa, s)
-        if s.track[i] == NO_TRACK:
-            _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
-            return PENDING
-        if s.t_petition[i] > tau:  # petition pending: close the case, or continue it
-            if cases.u[i, U_CLOSE_PENDING] < days.closure[d]:
-                return CLOSED
-            ready = s.t_petition[i] + days.status_lag_days[d] * cases.e[i, E_STATUS_LAG]
-            _schedule(i, STATUS, ready, d, n_days, s, first_ready)
-            return PENDING
-    # a status hearing, or a master hearing after the petition was decided
-    if not s.petition_granted[i]:  # denied: referred back to the court for a merits hearing
-        _schedule(i, MERITS, merits_at, d, n_days, s, first_ready)
-        return PENDING
-    if s.track[i] == SIJS and s.t_visa[i] > tau:  # approved, waiting for an EB-4 visa number
-        if cases.u[i, U_CLOSE_VISA] < days.closure[d]:
-            return CLOSED
-        ready = s.t_visa[i] + days.status_lag_days[d] * cases.e[i, E_STATUS_LAG]
-        _schedule(i, STATUS, ready, d, n_days, s, first_ready)
-        return PENDING
-    return RELIEF
+            track, t_petition, granted, t_visa = _plan(
+                cases.track[i], t_counsel, cases.t_18[i], cases.t_sij_limit[i],
+                cases.country[i], e, u, n_days, daily, row, visa,
+            )  # fmt: skip
+            s.track[i], s.t_petition[i] = track, t_petition
+            s.petition_granted[i], s.t_visa[i] = granted, t_visa
+        if stage == MASTER and s.track[i] == NO_TRACK:
+            next_stage, ready = MERITS, merits_at
+        elif stage == MASTER and s.t_petition[i] > tau:
+            # petition pending: close the case, or continue it to a status hearing
+            if u[U_CLOSE_PENDING] < daily[row.closure, d]:
+                outcome = CLOSED
+            else:
+                wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
+                next_stage, ready = STATUS, s.t_petition[i] + wait
+        elif not s.petition_granted[i]:  # denied: back to the court for a merits hearing
+            next_stage, ready = MERITS, merits_at
+        elif s.track[i] == SIJS and s.t_visa[i] > tau:  # approved, waiting for an EB-4 visa
+            if u[U_CLOSE_VISA] < daily[row.closure, d]:
+                outcome = CLOSED
+            else:
+                wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
+                next_stage, ready = STATUS, s.t_visa[i] + wait
+        else:
+            outcome = RELIEF
+    if outcome != PENDING:
+        s.t_decision[i] = tau
+        s.outcome[i] = outcome
+    else:
+        s.next_stage[i] = next_stage
+        s.t_requested[i] = ready
+    return work

@@ -72,9 +72,21 @@ class DocketDay(NamedTuple):
             for f in cls._fields
         })  # fmt: skip
 
+    def stacked(self) -> np.ndarray:
+        """The inputs as one [field, day] float64 array, the kernel's layout: it reads
+        ``daily[row.judges, d]`` with ``row = ROW``. One array rather than a structure of arrays
+        because numba counts references to each array of a structure passed to a function."""
+        return np.stack(self.checked())
+
     def checked(self) -> DocketDay:
         """Contiguous float64 arrays of one length (what the compiled kernel expects)."""
         arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in self]
         if len({a.shape for a in arrays}) != 1 or arrays[0].ndim != 1:
             raise ValueError("every DocketDay field must be a 1-D array of the same length")
         return DocketDay(*arrays)
+
+
+# The row of each field in ``DocketDay.stacked()``: a DocketDay whose values are row numbers,
+# passed to the kernel with the stacked array (so its rows are named, and a cached kernel is
+# recompiled whenever the fields change, as they are part of its argument types).
+ROW = DocketDay(*range(len(DocketDay._fields)))

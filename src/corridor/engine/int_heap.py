@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def push(heap, size, key):
     """Push ``key`` on ``heap[:size]``; returns the new size."""
     j = size
@@ -23,7 +23,7 @@ def push(heap, size, key):
     return size + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def sift_down(heap, size, j):
     """Move ``heap[j]`` down until both its children are larger (restores the heap below j)."""
     key = heap[j]
@@ -40,7 +40,7 @@ def sift_down(heap, size, j):
     heap[j] = key
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def pop(heap, size):
     """Remove and return the smallest key of ``heap[:size]``; the new size is ``size - 1``."""
     top = heap[0]

@@ -420,6 +420,10 @@ def calibrate(
     params: Path | None = typer.Option(
         None, help="Directory of parameter files overriding the tree before fitting."
     ),
+    sampled: bool = typer.Option(
+        False, help="Each draw samples the assumptions (as the backtest's draws do) and the "
+        "fit is made on the median over the draws, the backtest's statistic."
+    ),
 ) -> None:
     """Fit assumption parameters (only those) to target facts; write the calibrated set and its
     record."""
@@ -437,7 +441,8 @@ def calibrate(
         check_target(out_dir, overwrite, inputs)
         cal = fit_parameters(split(targets), split(fit) or None, split(facts), start, end, seed,
                              draws, evaluations, jobs, params, progress=lambda s: err.print(s),
-                             cluster=cluster, held_out=split(held_out) or None)  # fmt: skip
+                             cluster=cluster, held_out=split(held_out) or None,
+                             sampled=sampled)  # fmt: skip
         command = " ".join(["corridor", *sys.argv[1:]])
         rec = write_calibration(cal, out_dir, command, overwrite, inputs=inputs)
     except CorridorError as e:

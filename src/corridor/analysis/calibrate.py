@@ -14,7 +14,10 @@ How
     linear on each side; every group and dated value of the parameter moves together.
     The objective is the mean over the targets of ln(simulated / observed)^2, where "simulated"
     is the mean over ``draws`` draws with fixed random numbers (the same seed and draws for every
-    candidate, so the objective is a deterministic function of the parameters). A screening step
+    candidate, so the objective is a deterministic function of the parameters). With
+    ``sampled=True`` every draw samples the assumptions as the backtest's draws do (around the
+    candidate's values) and "simulated" is the median over the draws, the backtest's statistic:
+    the fit is then made on what ``corridor backtest --draws N --seed S`` reports. A screening step
     first evaluates each candidate parameter at the two ends of its range and drops those that
     do not move any target (e.g. the projection of future arrivals for a historical target).
     The optimiser is scipy's bounded Powell method, started from the shipped values (x = 1/2), with a
@@ -54,6 +57,11 @@ from corridor.errors import CorridorError
 OBJECTIVE = (
     "mean over targets of ln(simulated / observed)^2; simulated = mean over the draws "
     "(fixed seed and draws, so every candidate sees the same random numbers)"
+)
+OBJECTIVE_SAMPLED = (
+    "mean over targets of ln(simulated / observed)^2; simulated = median over the draws, each "
+    "sampling every assumption around the candidate's values as the backtest does (fixed seed "
+    "and draws, so every candidate sees the same random numbers)"
 )
 
 
@@ -151,6 +159,8 @@ def target_values(item: tuple[dict, list[Probe], dict, int]) -> np.ndarray:
     sim_args, probes, overrides, draw = item
     sim = copy.copy(Simulation.shared(sim_args))  # the worker's Simulation stays as built
     sim.params = _apply(sim.params, overrides)
+    if sim.sample:  # each draw samples around the candidate's values
+        sim.base_params = _apply(sim.base_params, overrides)
     return probe_values(draw_series(sim.run_draw(draw)), probes)
 
 
@@ -159,17 +169,18 @@ class Evaluator:
     for every evaluation."""
 
     def __init__(self, sim_args: dict, probes: list[Probe], draws: int, jobs: int | None,
-                 cluster: str | None = None):  # fmt: skip
+                 cluster: str | None = None, median: bool = False):  # fmt: skip
         from corridor.executor import default_workers, make_executor
 
         self.sim_args, self.probes, self.draws = sim_args, probes, draws
+        self.statistic = np.median if median else np.mean
         self.executor = make_executor(cluster, min(jobs or default_workers(), draws))
         self.calls = 0
 
     def __call__(self, overrides: dict) -> np.ndarray:
         self.calls += 1
         items = [(self.sim_args, self.probes, overrides, d) for d in range(self.draws)]
-        return np.mean(self.executor.map(target_values, items), axis=0)
+        return self.statistic(self.executor.map(target_values, items), axis=0)
 
     def close(self):
         self.executor.close()
@@ -226,6 +237,7 @@ def calibrate(
     progress: Callable[[str], None] | None = None,
     cluster: str | None = None,
     held_out: list[str] | None = None,
+    sampled: bool = False,
 ) -> Calibration:
     from scipy.optimize import minimize
 
@@ -254,7 +266,9 @@ def calibrate(
     outside = [f.id for f in chosen + held if f.start < start or f.end > end]
     if outside:
         raise CorridorError("--targets", f"{outside[0]} lies outside {start}..{end}")
-    sim_args = dict(scenario="baseline", start=start, end=end, seed=seed, draws=1,
+    # sampled: the Simulation of the backtest (draws > 1 samples the assumptions per draw)
+    sim_args = dict(scenario="baseline", start=start, end=end, seed=seed,
+                    draws=draws if sampled else 1, assumptions="sample" if sampled else "auto",
                     params_dir=str(params_dir) if params_dir else None)  # fmt: skip
     sim = Simulation(**sim_args)
     knobs = knobs_for(sim.params, fit)
@@ -269,7 +283,7 @@ def calibrate(
               for f in chosen + held]  # fmt: skip
     n_t = len(chosen)
     observed = np.array([f.observed for f in chosen])
-    ev_all = Evaluator(sim.share(), probes, draws, jobs, cluster)
+    ev_all = Evaluator(sim.share(), probes, draws, jobs, cluster, median=sampled)
     seen: dict[str, np.ndarray] = {}  # held-out values of each evaluated candidate
 
     def ev(overrides: dict) -> np.ndarray:
@@ -345,6 +359,7 @@ def calibrate(
             "end": str(end),
             "seed": seed,
             "draws": draws,
+            "sampled": sampled,
             "max_evaluations": evaluations,
             "counts": counts,
             "fit_requested": fit or ["(all calibratable)"],
@@ -386,12 +401,13 @@ def record(cal: Calibration, name: str, command: str) -> dict:
         "use_in_baseline": False,
         "how_to_apply": "corridor run --params <this directory>/parameters "
         "(also corridor backtest --params ...); the shipped baseline ignores this set",
-        "objective": OBJECTIVE,
+        "objective": OBJECTIVE_SAMPLED if cal.meta.get("sampled") else OBJECTIVE,
         "optimiser": "scipy.optimize.minimize(method='Powell', bounds [0, 1] per parameter), "
         "started at the shipped values; best point seen kept",
         "window": {"start": cal.meta["start"], "end": cal.meta["end"]},
         "seed": cal.meta["seed"],
         "draws": cal.meta["draws"],
+        "draws_sample_assumptions": bool(cal.meta.get("sampled")),
         "evaluations": {
             **cal.meta["counts"],
             "optimiser_budget": cal.meta["max_evaluations"],

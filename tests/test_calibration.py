@@ -117,3 +117,25 @@ def test_shipped_sets_are_off_by_default_and_fit_only_assumptions(record):
             assert not rec["use_in_baseline"], p.path
             assert calibratable(p) is None, p.path
             assert p.path in rec["parameters"], p.path
+
+
+def test_sampled_candidates_move_the_sampled_draws():
+    """With --sampled each draw samples around the candidate's values: a candidate at the low
+    end of a range gives sampled values no higher, and at the high end no lower, than the shipped
+    value's draw (and they differ), so the median the fit sees follows the candidate."""
+    import numpy as np
+
+    from corridor.analysis.calibrate import _apply
+    from corridor.parameters.sampling import sample_tree
+
+    params = load_parameters()
+    path = "court.hearing.attendance"
+    knob = knobs_for(params, [path])[0]
+
+    def sampled(x: float) -> np.ndarray:
+        tree = sample_tree(_apply(params, {path: knob.value(x)}), 1, 3)
+        v = next(iter(tree[path].spec.values.values()))
+        return np.array([v["represented"], v["unrepresented"]])
+
+    low, mid, high = sampled(0.0), sampled(0.5), sampled(1.0)
+    assert (low <= mid).all() and (mid <= high).all() and (low < high).any()

@@ -35,10 +35,22 @@ def test_court_calibration_is_what_is_shipped():
 
 
 def test_check_finds_a_value_that_drifted(tmp_path, monkeypatch):
+    """A record that fitted the execution rate to its shipped values passes the check; the same
+    record against a copy of the tree whose value moved by 10% fails it. (A record of its own, as
+    the court's fit may have kept every value it tried.)"""
     tool = _tool()
     rec = yaml.safe_load((COURT / "calibration.yaml").read_text())
-    path = next(iter(rec["parameters"]))
+    path = "court.removal.execution_rate"
     src = tool._file(path)
+    shipped = yaml.safe_load(src.read_text())
+    values = {str(d): v for d, v in shipped["values"].items()}
+    rec["parameters"] = {path: {"before": values, "after": values}}
+    rec["not_fitted"] = {}
+    rec["targets"] = [{"id": t["fact"]} for t in shipped["calibrated_to"] if t["how"] == "fitted"]
+    folder = tmp_path / "record"
+    folder.mkdir()
+    (folder / "calibration.yaml").write_text(yaml.safe_dump(rec))
+    assert not tool.check(folder, rerun=False)
     params = tmp_path / "parameters"
     for f in tool.PARAMS.rglob("*.yaml"):
         dst = params / f.relative_to(tool.PARAMS)
@@ -51,7 +63,7 @@ def test_check_finds_a_value_that_drifted(tmp_path, monkeypatch):
     data["values"][first] = {g: x * 1.1 for g, x in v.items()} if isinstance(v, dict) else v * 1.1
     moved.write_text(yaml.safe_dump(data))
     monkeypatch.setattr(tool, "PARAMS", params)
-    problems = tool.check(COURT, rerun=False)
+    problems = tool.check(folder, rerun=False)
     assert any(path in p for p in problems), problems
 
 

@@ -106,6 +106,7 @@ def court_block(b: pd.DataFrame) -> str:
         "\n**The court's calibration targets** (the values of the fitted court parameters were "
         "chosen to meet these; they show the fit, not the model's validity).\n\n" +
         _table(FACT_HEADER, fact_rows(b, targets)) + _chosen_block(b, set(held) | set(targets))
+        + _other_block(b, set(held) | set(targets))
     )  # fmt: skip
 
 
@@ -120,6 +121,18 @@ def _chosen_block(b: pd.DataFrame, shown: set[str]) -> str:
         return ""
     return ("\n**Other court facts that values were chosen by hand to meet** (their parameter "
             "files say `how: chosen`; not tests).\n\n" + _table(FACT_HEADER, fact_rows(b, list(c["id"]))))  # fmt: skip
+
+
+def _other_block(b: pd.DataFrame, shown: set[str]) -> str:
+    """The remaining court facts: independent, or cited by a parameter file (not targets)."""
+    c = b[b["role"].isin(["independent", "parameter source"]) & (b["status"] == "compared")
+          & ~b["id"].isin(shown)
+          & b["metric"].astype(str).str.startswith(COURT_METRICS)]  # fmt: skip
+    if c.empty:
+        return ""
+    return ("\n**Other court facts compared** (neither held out nor targets: *independent* ones "
+            "test the model, those a parameter file cites informed a value).\n\n"
+            + _table(FACT_HEADER, fact_rows(b, list(c["id"]))))  # fmt: skip
 
 
 def generated(folder: Path, full: bool) -> str:

@@ -13,7 +13,8 @@ fitted``); the record then says ``use_in_baseline: true``. Nothing else in the f
 
 ``check`` compares every fitted parameter of the record with the shipped file: the values must
 agree within ``TOLERANCE`` (relative; the record keeps six significant digits), the file's
-``calibrated_to`` must name exactly the record's targets as fitted, and no parameter's
+``calibrated_to`` must name exactly the record's targets as fitted (so must the file of a
+parameter the fit tried and kept at its shipped value), and no parameter's
 ``calibrated_to`` may name a held-out fact as fitted (a held-out fact that an older hand choice,
 kept by the fit, was tuned to is printed as a note: the backtest labels it a calibration target,
 so it is not reported as a test). ``--rerun`` also repeats the recorded command from
@@ -132,6 +133,14 @@ def check(folder: Path, rerun: bool) -> list[str]:
         named = {t["fact"] for t in shipped.get("calibrated_to") or [] if t["how"] == "fitted"}
         if rec.get("use_in_baseline") and named != targets:
             problems.append(f"{path}: calibrated_to names {sorted(named)}, not the targets")
+    for path, why in (rec.get("not_fitted") or {}).items():
+        # tried and kept at its shipped value: its file must still name the fit's targets
+        if rec.get("use_in_baseline") and why == "the best fit kept its shipped value":
+            shipped = yaml.safe_load(_file(path).read_text())
+            named = {t["fact"] for t in shipped.get("calibrated_to") or [] if t["how"] == "fitted"}
+            if named != targets:
+                problems.append(f"{path}: kept by the fit; calibrated_to names {sorted(named)}, "
+                                "not the targets")  # fmt: skip
     for f in PARAMS.rglob("*.yaml"):
         for t in (yaml.safe_load(f.read_text()) or {}).get("calibrated_to") or []:
             if t["fact"] in held and t["how"] == "fitted":

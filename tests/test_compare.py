@@ -69,8 +69,12 @@ def test_cli_writes_everything_and_refuses_to_overwrite(tmp_path):
     assert res.exit_code == 0, res.output
     for name in ("comparison.csv", "spending.csv", "metrics.csv", "report.html", "run.json"):
         assert (out / name).is_file()
-    assert not (out / "charts").exists() and not (out / "index.html").exists()
     page = (out / "report.html").read_text()
+    # index.html is the same file; each chart is also a PNG (the first milestone's outputs)
+    assert (out / "index.html").read_text() == page
+    pngs = sorted(p.stem for p in (out / "charts").glob("*.png"))
+    assert pngs == sorted(re.findall(r'data-chart="([^"]+)"', page))
+    assert all((out / "charts" / f"{k}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for k in pngs)
     # one file: nothing loaded from beside it or from the internet; each chart has its numbers
     assert not re.findall(r"(?:src|href)\s*=\s*[\"'](?!data:|#)", page)
     assert "<script" not in page and "http://" not in page.split("<body>")[0]

@@ -245,7 +245,8 @@ class Comparison:
         raise CorridorError("plot", f"no chart of '{metric}' (charted: {', '.join(known)})")
 
     def save(self, out: str | Path, overwrite: bool = False) -> Path:
-        """Write comparison.csv, metrics.csv, spending.csv, report.html and run.json to ``out``."""
+        """Write comparison.csv, metrics.csv, spending.csv, report.html (and index.html, the same
+        file; charts/*.png) and run.json to ``out``."""
         write_comparison(self, Path(out), overwrite, command="corridor.compare (Python)")
         return Path(out)
 
@@ -450,7 +451,8 @@ def write_comparison(
     comp: Comparison, out: Path, overwrite: bool = False, command: str = "", inputs=()
 ) -> None:
     """comparison.csv, spending.csv, metrics.csv, report.html (self-contained: charts and their
-    numbers inside) and run.json, written atomically."""
+    numbers inside; index.html is the same file, charts/*.png the charts as images) and
+    run.json, written atomically."""
     from corridor.analysis.compare_report import write_report
     from corridor.outputs.dictionary import describe
     from corridor.outputs.writer import atomic_directory, sha256

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import io
 import warnings
 from pathlib import Path
 
@@ -136,7 +137,10 @@ def charts(comp) -> tuple[list[report.Chart], list[str]]:
                    f"{comp.seed}; {HOW.get(h.chart, h.chart)} of {h.metric} (group all).")  # fmt: skip
         if len(obs):
             caption += f" Points: {len(obs)} sourced monthly observation(s) ({', '.join(obs['fact'][:3])}{'...' if len(obs) > 3 else ''})."
-        drawn.append(report.Chart(key, title, report.svg(fig), numbers, caption))
+        png = io.BytesIO()
+        drawn.append(
+            report.Chart(key, title, report.svg(fig, png), numbers, caption, png.getvalue())
+        )
     return drawn, empty
 
 
@@ -232,7 +236,9 @@ def _scenarios(comp) -> str:
 
 
 def write_report(comp, path: Path) -> int:
-    """Write report.html; returns the number of charts drawn."""
+    """Write report.html (self-contained), ``index.html`` beside it (the same file, for those
+    who open a directory's index) and each chart as ``charts/KEY.png``; returns the number of
+    charts drawn."""
     e = html.escape
     drawn, empty = charts(comp)
     first = next(iter(comp.sims.values()))
@@ -265,6 +271,11 @@ def write_report(comp, path: Path) -> int:
     if empty:
         body.append("<p class='note'>Not drawn (every scenario is zero throughout): "
                     f"{e('; '.join(empty))}.</p>")  # fmt: skip
-    path.write_text(report.page(f"corridor compare: {' vs '.join(comp.scenarios)}", body),
-                    encoding="utf-8")  # fmt: skip
+    text = report.page(f"corridor compare: {' vs '.join(comp.scenarios)}", body)
+    path.write_text(text, encoding="utf-8")
+    (path.parent / "index.html").write_text(text, encoding="utf-8")
+    if drawn:
+        (path.parent / "charts").mkdir(exist_ok=True)
+    for c in drawn:
+        (path.parent / "charts" / f"{c.key}.png").write_bytes(c.png)
     return len(drawn)

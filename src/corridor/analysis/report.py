@@ -46,6 +46,9 @@ details{margin:0.4em 0 1.2em} code{background:#f4f4f4;padding:0 3px}
 """
 
 
+PNG_DPI = 110  # the PNG copies of a report's charts: legible on a screen, small on disk
+
+
 def plt():
     """matplotlib's pyplot on the Agg backend (no display), with text kept as SVG text."""
     import matplotlib
@@ -105,8 +108,11 @@ def legend_below(fig, ax, n_items: int) -> None:
     fig.subplots_adjust(bottom=0.16 + 0.055 * rows)
 
 
-def svg(fig) -> str:
-    """The figure as an inline <svg> element (no XML prolog, no fixed pixel size)."""
+def svg(fig, png: io.BytesIO | None = None) -> str:
+    """The figure as an inline <svg> element (no XML prolog, no fixed pixel size); with ``png``,
+    also the same figure as a PNG image written into it."""
+    if png is not None:
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt().close(fig)
@@ -135,13 +141,15 @@ def csv_download(df: pd.DataFrame, filename: str, text: str = "download the numb
 
 @dataclass
 class Chart:
-    """One chart of a report: its heading, SVG, caption and numbers."""
+    """One chart of a report: its heading, SVG, caption and numbers (and a PNG of it, for
+    readers who want the image as a file)."""
 
     key: str  # a short name for the download and the page anchor
     title: str
     svg: str
     numbers: pd.DataFrame
     caption: str = ""
+    png: bytes = b""
 
     def html(self) -> str:
         e = html.escape

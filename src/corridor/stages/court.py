@@ -35,6 +35,7 @@ import numpy as np
 from corridor.engine import docket as dk
 from corridor.engine.counter_rng import stream_key, uniforms
 from corridor.engine.docket_inputs import DocketDay
+from corridor.engine.medians import cell_medians
 from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.stages.children import COUNTRIES
@@ -288,16 +289,10 @@ def daily_median(day: np.ndarray, group: np.ndarray, value: np.ndarray, n_groups
                  n_days: int) -> np.ndarray:  # fmt: skip
     """The median of ``value`` per (group, day), NaN where there is none: [group, day]."""
     cell = group.astype(np.int64) * n_days + day
-    counts = np.bincount(cell, minlength=n_groups * n_days)
-    # sorted by cell, then value: exact (an offset of cell x span would round the values by an
-    # amount that depends on the number of days, so a day's median would depend on the window)
-    v = value[np.lexsort((value, cell))]
-    starts = np.cumsum(counts) - counts
-    med = np.full(n_groups * n_days, np.nan)
-    has = counts > 0
-    lo = starts[has] + (counts[has] - 1) // 2
-    hi = starts[has] + counts[has] // 2
-    med[has] = (v[lo] + v[hi]) / 2.0
+    # each cell's values sorted on their own: exact (an offset of cell x span would round the
+    # values by an amount that depends on the number of days, so a day's median would depend on
+    # the window)
+    med = cell_medians(cell, np.asarray(value, dtype=np.float64), n_groups * n_days)
     return med.reshape(n_groups, n_days)
 
 

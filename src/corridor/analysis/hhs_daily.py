@@ -74,7 +74,7 @@ def read_daily(path: Path) -> pd.DataFrame:
         if bad.any():
             i = int(bad.to_numpy().argmax())
             raise CorridorError(
-                f"{where}: row {i + 2}", f"{col}: '{raw[col].iloc[i]}' is not a whole number >= 0"
+                f"{where}: row {i + 2}", f"{col}: '{raw[col].iloc[i]}' is not a number"
             )
         if (values < 0).any():
             i = int((values < 0).to_numpy().argmax())

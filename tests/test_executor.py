@@ -84,3 +84,15 @@ def test_compare_on_a_dask_local_cluster_equals_local_processes(on_processes):
     assert len(a) > 1000 and np.isfinite(a["median"].to_numpy(float)).sum() > 1000
     pd.testing.assert_frame_equal(a, b)
     assert a.to_csv(index=False) == b.to_csv(index=False)  # what comparison.csv holds
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_map_locally_keeps_item_order_and_runs_one_item_here():
+    from corridor.executor import map_locally
+
+    assert map_locally(_square, range(7), workers=2) == [x * x for x in range(7)]
+    assert map_locally(_square, [3], workers=2) == [9]
+    assert map_locally(_square, [], workers=2) == []

@@ -225,6 +225,20 @@ class DaskCluster(InProcess):
             self._cluster = None
 
 
+def map_locally(fn: Callable, items: Sequence, workers: int | None = None) -> list:
+    """``fn`` over ``items`` in local processes, results in item order: for work that is not a
+    draw and stays on this machine whatever ``--cluster`` says (drawing a report's charts). No
+    kernel warm-up; one item, or ``workers=1``, runs here."""
+    items = list(items)
+    n = min(workers or default_workers(), len(items))
+    if n <= 1:
+        return [fn(item) for item in items]
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork") if "fork" in methods else mp.get_context()
+    with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        return list(pool.map(fn, items))
+
+
 def parse_cluster(cluster: str | None) -> tuple[str, str | int | None]:
     """("processes", None) | ("local", N) | ("address", ADDRESS), from --cluster and the
     environment."""

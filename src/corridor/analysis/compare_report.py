@@ -15,7 +15,9 @@ import functools
 import html
 import io
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,9 @@ from corridor.analysis import report
 from corridor.analysis.quantiles import nan_percentile
 from corridor.outputs.dictionary import label_with_unit
 from corridor.outputs.format import number, span
+
+if TYPE_CHECKING:
+    from corridor.analysis.compare import Headline
 
 HOW = {
     "sum": "monthly total",
@@ -84,7 +89,8 @@ def marks(comp) -> list[tuple[int, str, dt.date]]:
 
 
 def draw(comp, h, q: np.ndarray, obs: pd.DataFrame, marks):
-    """One headline's chart: q[quantile (50, 10, 90), scenario, month]; a matplotlib Figure."""
+    """One headline's chart: q[quantile (50, 10, 90), scenario, month]; a matplotlib Figure.
+    ``comp`` needs only ``months`` and ``scenarios`` (a Comparison or a ``_ChartJob``)."""
     pyplot = report.plt()
     x = comp.months.to_timestamp()
     fig, ax = pyplot.subplots(figsize=(9, 4.4), dpi=100)
@@ -115,32 +121,57 @@ def quantiles(comp, label: str) -> np.ndarray:
         return nan_percentile(comp.monthly[label], (50, 10, 90), axis=1)
 
 
-def charts(comp) -> tuple[list[report.Chart], list[str]]:
-    """The charts, and the titles of those left out because every series is zero."""
+@dataclass(frozen=True)
+class _ChartJob:
+    """What one chart needs, small enough to send to a process that draws it."""
+
+    headline: Headline
+    q: np.ndarray  # [quantile (50, 10, 90), scenario, month]
+    observed: pd.DataFrame
+    marks: list
+    months: pd.PeriodIndex
+    scenarios: list[str]
+
+
+def _render(job: _ChartJob) -> tuple[str, bytes]:
+    """One chart as (inline SVG, PNG bytes): a task of ``map_locally``."""
+    fig = draw(job, job.headline, job.q, job.observed, job.marks)
+    png = io.BytesIO()
+    svg = report.svg(fig, png)
+    return svg, png.getvalue()
+
+
+def charts(comp, workers: int | None = None) -> tuple[list[report.Chart], list[str]]:
+    """The charts, and the titles of those left out because every series is zero. The charts
+    are drawn in ``workers`` local processes (default: every core): matplotlib takes a third
+    of a second a chart, and they are independent."""
+    from corridor.executor import map_locally
+
     marks_ = marks(comp)
-    drawn, empty, seen = [], [], set()
+    jobs, meta, empty, seen = [], [], [], set()
     for h in comp.headlines:
         arr = comp.monthly.get(h.label)
         key = f"{h.metric}_{h.statistic}"
         if arr is None or key in seen:
             continue
         seen.add(key)
-        q = quantiles(comp, h.label)  # [quantile, scenario, month]
+        q = quantiles(comp, h.label)
         title = f"{h.label}: {HOW.get(h.chart, h.chart)}"
         if report.all_zero(q):
             empty.append(title)
             continue
         obs = observed_monthly(h.metric, h.chart, comp.months)
-        fig = draw(comp, h, q, obs, marks_)
-        numbers = _numbers(comp, q, obs, h.metric)
+        jobs.append(_ChartJob(h, q, obs, marks_, comp.months, list(comp.scenarios)))
         caption = (f"Median and 10th-90th percentile band over {comp.draws} draw(s), seed "
                    f"{comp.seed}; {HOW.get(h.chart, h.chart)} of {h.metric} (group all).")  # fmt: skip
         if len(obs):
             caption += f" Points: {len(obs)} sourced monthly observation(s) ({', '.join(obs['fact'][:3])}{'...' if len(obs) > 3 else ''})."
-        png = io.BytesIO()
-        drawn.append(
-            report.Chart(key, title, report.svg(fig, png), numbers, caption, png.getvalue())
-        )
+        meta.append((key, title, _numbers(comp, q, obs, h.metric), caption))
+    images = map_locally(_render, jobs, workers)
+    drawn = [
+        report.Chart(key, title, svg, numbers, caption, png)
+        for (key, title, numbers, caption), (svg, png) in zip(meta, images, strict=True)
+    ]
     return drawn, empty
 
 

@@ -95,25 +95,47 @@ def test_assumed_port_years_keep_the_parameters_annual_counts():
     assert mar > 1.3 * jan
 
 
-def test_projection_starts_from_the_last_twelve_months():
+def test_projection_starts_from_the_months_since_the_2025_regime_change():
+    """The projection's base is February-August 2025 (the months after the January 2025 change
+    in border policy, origin/projection/base_months), with the season taken out; if the shipped
+    history is extended, base_months must be counted again and this test says so."""
     import datetime as dt
 
     import numpy as np
 
     from corridor.parameters.tree import load_parameters
-    from corridor.stages.arrivals import history_monthly, projected_monthly, projection_base
+    from corridor.stages.arrivals import (
+        base_months,
+        history_end,
+        history_monthly,
+        projected_monthly,
+        projection_base,
+        seasonal_index,
+    )
 
     hist = history_monthly()
-    base = projection_base(hist)
-    last12 = hist[hist["month"] >= dt.date(2024, 9, 1)]
-    assert base.sum() * 12 == pytest.approx(last12["children"].sum())
-    assert base[("OFO", "OTH")] * 12 == pytest.approx(
-        last12[(last12.component == "OFO") & (last12.country == "OTH")]["children"].sum()
-    )
     params = load_parameters()
+    n = base_months(params, history_end())
+    since = sorted(m for m in hist["month"].unique() if m >= dt.date(2025, 2, 1))
+    assert n == len(since) == 7, "base_months must be the months since February 2025"
+    base = projection_base(hist, n)
+    season = seasonal_index()
+    weight = sum(season[m.month - 1] for m in since)
+    recent = hist[hist["month"].isin(since)]
+    assert base.sum() * weight == pytest.approx(recent["children"].sum())
+    assert base[("OFO", "OTH")] * weight == pytest.approx(
+        recent[(recent.component == "OFO") & (recent.country == "OTH")]["children"].sum()
+    )
+    # twelve months are a full seasonal cycle: the base is their plain mean
+    last12 = hist[hist["month"] >= dt.date(2024, 9, 1)]
+    assert projection_base(hist, 12).sum() * 12 == pytest.approx(last12["children"].sum())
+    # the twelve-month level is the top of the level's range (about 4 x at the Border Patrol)
+    ratio = projection_base(hist, 12)["USBP"].sum() / base["USBP"].sum()
+    high = params["origin.projection.level"].spec.assumption.high
+    assert 3.5 < ratio < 4.5 and high == pytest.approx(round(ratio, 1), abs=0.05)
     rng = np.random.default_rng(0)
     proj = projected_monthly(params, base, dt.date(2025, 9, 1), dt.date(2045, 8, 31), rng)
-    # 20 years of Poisson months at the stated level (1): the mean year is the last year's
+    # 20 years of Poisson months at the stated level (1): the mean year is the base's year
     per_year = proj.groupby("component")["children"].sum() / 20
     for comp in ("USBP", "OFO"):
         want = base[comp].sum() * 12

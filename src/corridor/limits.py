@@ -53,6 +53,7 @@ UNIT_MAX: dict[str, float] = {
     "day": 36_500.0,  # 100 years
     "hour": 876_000.0,  # 100 years
     "year": 100.0,
+    "month": 1_200.0,  # 100 years
     "bed": 10_000_000.0,
     "child": 10_000_000.0,
     "child/day": 1_000_000.0,

@@ -369,7 +369,7 @@ def add_cost_total(out: DailyMetrics) -> None:
 
 def most_children(params: ParameterSet, end: dt.date) -> float:
     """An upper bound on the children of one draw up to ``end``: the shipped history plus, for
-    every month past history, the last twelve months' mean month (both inflows) times the
+    every month past history, the projection's base month (both inflows) times the
     projection level's largest value (stated or assumed high) times the peak seasonal index."""
     hist = arrivals.history_monthly()
     last = arrivals.history_end()
@@ -380,7 +380,8 @@ def most_children(params: ParameterSet, end: dt.date) -> float:
         if spec.assumption is not None:
             high = float(np.max(_flat(spec.assumption.high)))
             candidates.append(high * max(candidates) if spec.assumption.relative else high)
-        per_month = float(arrivals.projection_base(hist).sum()) * max(candidates)
+        n = arrivals.base_months(params, last)
+        per_month = float(arrivals.projection_base(hist, n).sum()) * max(candidates)
         season = float(np.max(arrivals.seasonal_index()))
         months = ((end - last).days + 31) / (365.25 / 12)
         total += per_month * season * months

@@ -65,6 +65,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "day": (0.0, float("inf")),
     "hour": (0.0, float("inf")),
     "year": (0.0, float("inf")),
+    "month": (0.0, float("inf")),  # a count of months (e.g. of history the projection is from)
     "bed": (0.0, float("inf")),
     "child": (0.0, float("inf")),
     "child/day": (0.0, float("inf")),

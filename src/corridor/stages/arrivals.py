@@ -10,9 +10,11 @@ of children per component, country and month (``data/history/arrivals_monthly.cs
 are random. Port-of-entry children before the first published year (FY2015) are the parameter
 ``origin.ports.assumed_annual_children`` (an assumption with a range) spread over months by the
 seasonal profile (``data/history/seasonal_profile.csv``) and rounded, without noise. Beyond
-history the expected count per component, country and month is the level of the last twelve
-months of history times ``origin.projection.level`` (an assumption with a range), spread by the
-seasonal profile, and the count is Poisson.
+history the expected count per component, country and month is the level of the last
+``origin.projection.base_months`` months of history (twelve, or the months since a dated
+regime change inside them: see that file), with the season taken out, times
+``origin.projection.level`` (an assumption with a range), spread by the seasonal profile, and
+the count is Poisson.
 
 A user's CSV (``--arrivals FILE``: ``month,country,children``, read and validated by
 ``corridor.stages.arrivals_csv``) gives Border Patrol apprehensions.
@@ -33,6 +35,7 @@ import pandas as pd
 
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
+from corridor.errors import CorridorError
 from corridor.parameters.tree import ParameterSet
 from corridor.stages.arrivals_csv import read_arrivals_csv  # the --arrivals file
 from corridor.stages.children import COUNTRIES, Children
@@ -49,7 +52,7 @@ ARRIVALS_MODES = ("merge", "replace")
 # the two inflows: Border Patrol between ports, and ports of entry (CBP Office of Field Operations)
 COMPONENTS = ("USBP", "OFO")
 PORTS = COMPONENTS.index("OFO")
-PROJECTION_BASE_MONTHS = 12  # the projection starts from the level of the last year of history
+BASE_MONTHS = "origin.projection.base_months"  # months of history the projection's level is from
 
 
 def history_monthly() -> pd.DataFrame:
@@ -81,14 +84,28 @@ def _round_preserving_total(x: np.ndarray) -> np.ndarray:
     return base.astype(np.int64)
 
 
-def projection_base(hist: pd.DataFrame) -> pd.DataFrame:
-    """Mean children per month over the last twelve months of history, by component and
-    country (a full seasonal cycle, so the mean carries no seasonality)."""
-    months = sorted(hist["month"].unique())[-PROJECTION_BASE_MONTHS:]
+def projection_base(hist: pd.DataFrame, n_months: int) -> pd.DataFrame:
+    """Children per month of average season over the last ``n_months`` months of history, by
+    component and country: their sum divided by the sum of their seasonal indices (for twelve
+    months, a full cycle, that is their plain mean), so the projection's season is not counted
+    twice when the months are fewer than a year."""
+    months = sorted(hist["month"].unique())[-n_months:]
     last = hist[hist["month"].isin(months)]
-    base = last.groupby(["component", "country"])["children"].sum() / len(months)
+    season = seasonal_index()
+    weight = float(sum(season[m.month - 1] for m in months))
+    base = last.groupby(["component", "country"])["children"].sum() / weight
     full = pd.MultiIndex.from_product([COMPONENTS, COUNTRIES], names=["component", "country"])
     return base.reindex(full, fill_value=0.0)
+
+
+def base_months(params: ParameterSet, history_last_day: dt.date) -> int:
+    """The number of months of history the projection's level is taken from (a whole number,
+    1 to 12, as the parameter file says)."""
+    spec = params[BASE_MONTHS]
+    n = spec.scalar(history_last_day)
+    if n != int(n) or not 1 <= n <= 12:
+        raise CorridorError(spec.file, f"values: {n:g} must be a whole number of months, 1 to 12")
+    return int(n)
 
 
 def projected_monthly(
@@ -139,7 +156,7 @@ def arrivals_table(
     end = history_end()
     if last_day > end:
         first_proj = end + dt.timedelta(days=1)
-        base = projection_base(hist)
+        base = projection_base(hist, base_months(params, end))
         parts.append(
             projected_monthly(params, base, first_proj, last_day, streams["arrivals.projection"])
         )

@@ -68,6 +68,8 @@ def test_bad_arrivals_file(tmp_path, case):
         (["--start", "2015-01-01", "--end", "2014-01-01"], "--end"),
         (["--start", "2014-02-30"], "2014-02-30"),
         (["--draws", "-1"], "--draws"),
+        (["--workers", "0"], "--workers"),
+        (["--workers", "100000"], "MAX_WORKERS"),
         (["--arrivals", "/nonexistent/arrivals.csv"], "arrivals.csv"),
     ],
 )
@@ -154,3 +156,20 @@ def test_existing_output_is_not_touched(tmp_path):
     assert code == 2 and "already exists" in text
     assert (out / "mine.txt").read_text() == "keep me"
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compare", "baseline", "counsel-for-all", "--start", "2014-10-01", "--end",
+         "2014-12-31", "--draws", "2", "--workers", "0"],
+        ["backtest", "--draws", "2", "--workers", "0"],
+        ["backtest", "--draws", "2", "--jobs", "-1"],
+    ],
+)  # fmt: skip
+def test_a_worker_count_below_one_is_refused(tmp_path, argv):
+    """0 workers is an error naming the option, not "the default"; nothing is written."""
+    code, text = run_cli(argv, tmp_path / "out")
+    assert code == 2, text
+    assert "--workers" in text and "at least 1" in text and "Traceback" not in text
+    assert not (tmp_path / "out").exists()

@@ -197,9 +197,9 @@ def run(
 
 def _executor(cluster: str | None, workers: int | None, draws: int):
     """The executor for several draws, or None to run the only draw (or ``--workers 1``) here."""
-    from corridor.executor import default_workers, make_executor, parse_cluster
+    from corridor.executor import make_executor, parse_cluster, worker_count
 
-    n = min(workers or default_workers(), draws)
+    n = worker_count(workers, draws)
     if draws == 1 or (n == 1 and parse_cluster(cluster)[0] == "processes"):
         return None
     executor = make_executor(cluster, n)
@@ -348,7 +348,9 @@ def backtest(
     ),
     arrivals: Path | None = ARRIVALS_OPTION,
     arrivals_mode: str = ARRIVALS_MODE_OPTION,
-    jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    jobs: int | None = typer.Option(
+        None, "--workers", "--jobs", help="Processes (default: all cores; --jobs: the old name)."
+    ),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
@@ -409,7 +411,9 @@ def calibrate(
     draws: int = typer.Option(4, help="Draws averaged per evaluation."),
     evaluations: int = typer.Option(60, help="Optimiser budget (objective evaluations)."),
     seed: int = typer.Option(1, help="Run seed."),
-    jobs: int | None = typer.Option(None, help="Worker processes (default: all cores)."),
+    jobs: int | None = typer.Option(
+        None, "--workers", "--jobs", help="Processes (default: all cores; --jobs: the old name)."
+    ),
     cluster: str | None = typer.Option(None, help=CLUSTER_HELP),
     overwrite: bool = typer.Option(
         False, help="Replace --out if it is an unchanged corridor output (never other files)."
@@ -684,7 +688,7 @@ def sensitivity(
         factors,
     )
     from corridor.analysis.sensitivity_report import TOP, write_sensitivity
-    from corridor.executor import default_workers, make_executor
+    from corridor.executor import make_executor, worker_count
     from corridor.simulation import parse_date
 
     t0 = time.perf_counter()
@@ -703,7 +707,7 @@ def sensitivity(
         n_runs = len(sample(method, names, samples, seed))
         with _progress("{task.completed}/{task.total}") as bar:
             task = bar.add_task(f"sensitivity: {method}, {len(names)} assumptions", total=n_runs)
-            with make_executor(cluster, min(workers or default_workers(), n_runs)) as ex:
+            with make_executor(cluster, worker_count(workers, n_runs)) as ex:
                 model = SimulationModel(setup, names, ex, lambda: bar.update(task, advance=1))
                 s = run_sensitivity(model, names, method, samples, seed)
         secs = time.perf_counter() - t0

@@ -37,6 +37,19 @@ LOCAL_PREFIX = "local:"
 WARM_UP_START, WARM_UP_END = "2008-10-01", "2008-10-31"
 
 
+def worker_count(workers: int | None, n_items: int | None = None) -> int:
+    """The local processes to use: ``workers`` (``--workers``; None: every core this process may
+    use), at most one per item. A count below 1 or above ``limits.MAX_WORKERS`` is refused
+    (0 is not taken to mean "the default")."""
+    from corridor import limits
+
+    if workers is not None:
+        limits.check_count(workers, "--workers", limits.MAX_WORKERS,
+                           what=" processes (corridor.limits.MAX_WORKERS)")  # fmt: skip
+    n = workers if workers is not None else default_workers()
+    return max(1, min(n, n_items)) if n_items is not None else n
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     try:
@@ -230,7 +243,7 @@ def map_locally(fn: Callable, items: Sequence, workers: int | None = None) -> li
     draw and stays on this machine whatever ``--cluster`` says (drawing a report's charts). No
     kernel warm-up; one item, or ``workers=1``, runs here."""
     items = list(items)
-    n = min(workers or default_workers(), len(items))
+    n = worker_count(workers, len(items))
     if n <= 1:
         return [fn(item) for item in items]
     methods = mp.get_all_start_methods()
@@ -255,14 +268,12 @@ def parse_cluster(cluster: str | None) -> tuple[str, str | int | None]:
 
 def make_executor(cluster: str | None = None, workers: int | None = None):
     """The executor for ``--cluster`` (see the module's doc) with ``workers`` local processes."""
-    if workers is not None and workers < 1:
-        raise CorridorError("--workers", f"{workers} must be at least 1")
+    n = worker_count(workers)
     kind, arg = parse_cluster(cluster)
     if kind == "local":
         return DaskCluster(local_workers=int(arg))
     if kind == "address":
         return DaskCluster(address=str(arg))
-    n = workers or default_workers()
     return InProcess() if n == 1 else ProcessPool(n)
 
 
@@ -275,6 +286,5 @@ def run_all(
 ) -> list:
     """``make_executor(cluster, min(workers, len(items))).map(fn, items, progress)``, closed
     after."""
-    n = min(workers or default_workers(), max(1, len(items)))
-    with make_executor(cluster, n) as ex:
+    with make_executor(cluster, worker_count(workers, len(items))) as ex:
         return ex.map(fn, items, progress)

@@ -32,6 +32,9 @@ EARLIEST_MONTH = dt.date(2000, 1, 1)
 # percentiles corridor reports are stable to well under 1% long before that.
 MAX_DRAWS = 1_000
 MAX_EVALUATIONS = 10_000  # calibrate: objective evaluations
+# Local worker processes of one command. Each holds a draw's children (about 1 GB at full scale),
+# so more than this on one machine would only exhaust its memory; a cluster has --cluster.
+MAX_WORKERS = 256
 
 # Children. The largest month in the shipped history is under 11,000 children (June 2014, all
 # countries); each child costs about 1 kB of memory in a run.

@@ -170,11 +170,11 @@ class Evaluator:
 
     def __init__(self, sim_args: dict, probes: list[Probe], draws: int, jobs: int | None,
                  cluster: str | None = None, median: bool = False):  # fmt: skip
-        from corridor.executor import default_workers, make_executor
+        from corridor.executor import make_executor, worker_count
 
         self.sim_args, self.probes, self.draws = sim_args, probes, draws
         self.statistic = np.median if median else np.mean
-        self.executor = make_executor(cluster, min(jobs or default_workers(), draws))
+        self.executor = make_executor(cluster, worker_count(jobs, draws))
         self.calls = 0
 
     def __call__(self, overrides: dict) -> np.ndarray:

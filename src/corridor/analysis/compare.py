@@ -295,7 +295,7 @@ def compare(
     ``make_executor(cluster, workers)``) and gather the reduced draws."""
     import time
 
-    from corridor.executor import default_workers, make_executor
+    from corridor.executor import make_executor, worker_count
     from corridor.simulation import Simulation
 
     if len(names) < 1:
@@ -320,7 +320,7 @@ def compare(
                 advance()
 
     if executor is None:
-        n = min(workers or default_workers(), draws)
+        n = worker_count(workers, draws)
         with make_executor(cluster, n) as ex:
             per_draw = ex.map(compare_draw, items, step)
     else:

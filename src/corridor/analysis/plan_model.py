@@ -231,11 +231,11 @@ def run_plan(setup: PlanSetup, targets: list[Target], grid: list[float], probabi
     every evaluation, with the reference (``--scenario`` unchanged) for the cost of the level.
     The draws run on ``executor``, else on ``make_executor(cluster, workers)``, kept for every
     round of the search."""
-    from corridor.executor import default_workers, make_executor
+    from corridor.executor import make_executor, worker_count
 
     check_setup(setup, grid)  # before any worker starts
     if executor is None:
-        n = min(workers or default_workers(), setup.draws)
+        n = worker_count(workers, setup.draws)
         with make_executor(cluster, n) as ex:
             return _search(setup, targets, grid, probability, ex, progress)
     return _search(setup, targets, grid, probability, executor, progress)

@@ -96,3 +96,15 @@ def test_map_locally_keeps_item_order_and_runs_one_item_here():
     assert map_locally(_square, range(7), workers=2) == [x * x for x in range(7)]
     assert map_locally(_square, [3], workers=2) == [9]
     assert map_locally(_square, [], workers=2) == []
+
+
+def test_a_scheduler_address_that_is_not_one_is_a_one_line_error(monkeypatch):
+    """A malformed address (from --cluster or the environment) is a CorridorError naming where
+    it came from, not a traceback; nothing is contacted for long."""
+    with pytest.raises(CorridorError) as e:
+        make_executor("::::", 2)
+    assert e.value.where == "--cluster" and "host:port" in e.value.message
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "not an address")
+    with pytest.raises(CorridorError) as e:
+        make_executor(None, 2)
+    assert e.value.where == "DASK_SCHEDULER_ADDRESS"

@@ -181,7 +181,9 @@ class ProcessPool(InProcess):
 class DaskCluster(InProcess):
     """A Dask cluster: an existing scheduler, or a LocalCluster started (and closed) here."""
 
-    def __init__(self, address: str | None = None, local_workers: int | None = None):
+    def __init__(
+        self, address: str | None = None, local_workers: int | None = None, where: str = "--cluster"
+    ):
         try:
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - dask[distributed] is a dependency
@@ -200,10 +202,10 @@ class DaskCluster(InProcess):
             else:
                 self._client = Client(address, timeout="20s")
                 self.description = f"Dask scheduler {address}"
-        except OSError as e:
+        except (OSError, ValueError, TypeError) as e:  # unreachable, or not an address at all
             self.close()
             raise CorridorError(
-                "--cluster", f"cannot reach Dask scheduler {address}: {e}"
+                where, f"cannot reach Dask scheduler '{address}': {e} (use host:port or tcp://host:port)"
             ) from None
         from corridor.dask_worker import WarmUp
 
@@ -273,7 +275,9 @@ def make_executor(cluster: str | None = None, workers: int | None = None):
     if kind == "local":
         return DaskCluster(local_workers=int(arg))
     if kind == "address":
-        return DaskCluster(address=str(arg))
+        # the address came from the environment when --cluster was not given
+        where = "--cluster" if (cluster or "").strip() else "DASK_SCHEDULER_ADDRESS"
+        return DaskCluster(address=str(arg), where=where)
     return InProcess() if n == 1 else ProcessPool(n)
 
 

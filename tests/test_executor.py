@@ -52,7 +52,7 @@ def test_cluster_option_is_checked():
     assert parse_cluster("local:3") == ("local", 3)
     assert parse_cluster("tcp://10.0.0.1:8786") == ("address", "tcp://10.0.0.1:8786")
     assert isinstance(make_executor(None, 1), InProcess)
-    for bad in ("local:", "local:0", "local:two"):
+    for bad in ("local:", "local:0", "local:two", "local:100000"):
         with pytest.raises(CorridorError, match="--cluster"):
             parse_cluster(bad)
     with pytest.raises(CorridorError, match="--workers"):

@@ -264,6 +264,11 @@ def parse_cluster(cluster: str | None) -> tuple[str, str | int | None]:
         n = cluster[len(LOCAL_PREFIX) :]
         if not n.isdigit() or int(n) < 1:
             raise CorridorError("--cluster", f"'{cluster}': use local:N with N a whole number >= 1")
+        from corridor import limits
+
+        if int(n) > limits.MAX_WORKERS:
+            raise CorridorError("--cluster", f"'{cluster}': at most local:{limits.MAX_WORKERS} "
+                                "on one machine (corridor.limits.MAX_WORKERS)")  # fmt: skip
         return "local", int(n)
     return "address", cluster
 

@@ -106,7 +106,9 @@ def run(ctx: RunContext) -> None:
         influx_avail=_daily(params, "orr.influx.available_beds", clock),
         open_thr=_daily(params, "orr.influx.open_threshold", clock),
         close_thr=_daily(params, "orr.influx.close_threshold", clock),
-        lead_days=_daily(params, "orr.influx.lead_days", clock),
+        # no lead time while the episodes carry the sites' real opening dates (history)
+        lead_days=_daily(params, "orr.influx.lead_days", clock)
+        * (1.0 - _daily(params, "orr.influx.opening_dated", clock)),
         pace=1.0 / category_means(params, clock),
         transfer_cap=_daily(params, "border.transfer_capacity", clock),
         release_floor=_daily(params, "orr.release.case_management_floor", clock),

@@ -135,6 +135,27 @@ def _other_block(b: pd.DataFrame, shown: set[str]) -> str:
             + _table(FACT_HEADER, fact_rows(b, list(c["id"]))))  # fmt: skip
 
 
+def census_block(b: pd.DataFrame) -> str:
+    """Every census fact (orr_census) with the agent model's error and the one-line fluid
+    model's on the same draws (analysis/fluid_reference.py): the reference to beat."""
+    c = b[(b["metric"] == "orr_census") & (b["status"] == "compared")]
+    if c.empty or "fluid_reference" not in c.columns:
+        return ""
+    rows = []
+    for r in c.itertuples(index=False):
+        model, fluid = abs(r.relative_error), abs(r.fluid_relative_error)
+        closer = "" if pd.isna(fluid) else ("model" if model < fluid else "fluid")
+        rows.append([r.id, str(r.period), _num(r.observed), _num(r.simulated_median),
+                     _signed(r.relative_error), _num(r.fluid_reference),
+                     _signed(r.fluid_relative_error), closer, str(r.role)])  # fmt: skip
+    header = ["fact", "period", "observed", "model median", "model error", "fluid model",
+              "fluid error", "closer", "role"]  # fmt: skip
+    return ("**The shelter census against the one-line fluid model** (`census' = referrals - "
+            "census / mean stay` on each draw's own referrals and dated mean stay): every "
+            "census fact in the backtest, the model's median over the draws and the fluid "
+            "model's.\n\n" + _table(header, rows) + "\n")  # fmt: skip
+
+
 def generated(folder: Path, full: bool) -> str:
     b = pd.read_csv(folder / "backtest.csv").set_index("id", drop=False)
     s = pd.read_csv(folder / "summary.csv")
@@ -164,6 +185,7 @@ def generated(folder: Path, full: bool) -> str:
                  + "\n")  # fmt: skip
     lines.append("- " + score_line(b, "parameter source", "Cited by parameters") + "\n")
     lines.append("- " + score_line(b, "input", "Inputs") + "\n\n")
+    lines.append(census_block(b))
     lines.append(court_block(b))
     return "".join(lines)
 

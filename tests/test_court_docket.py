@@ -26,7 +26,7 @@ def erlang_c_wait(c: int, lam: float, mu: float) -> float:
 
 
 def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_from=None,
-            other_pending=0.0, other_receipts=0.0, t_deadline=None, **inputs):  # fmt: skip
+            other_pending=0.0, other_receipts=0.0, t_deadline=None, coded=None, **inputs):  # fmt: skip
     """Every case has one hearing, which decides it: nobody attends, so the first hearing ends
     in absentia. Judges hear only children's cases unless other pending cases are given."""
     t_file = np.asarray(t_file, float)
@@ -44,6 +44,7 @@ def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_
         e=np.ones((n, len(dk.E_COLS))),
         child=np.arange(n),
         t_deadline=np.full(n, np.inf) if t_deadline is None else np.asarray(t_deadline, float),
+        coded=np.ones(n, np.bool_) if coded is None else np.asarray(coded, np.bool_),
     )
     orders = np.full(n_days, float(order))
     if prio_from is not None:
@@ -175,6 +176,21 @@ def test_priority_docket_serves_new_cases_while_the_backlog_waits():
     assert np.median(wait[:300]) > 50
     fifo = reduced(t, 1, 0.5, n_days=400)
     assert (fifo.t_hearing[300:, 0] - new).min() > 50  # under FIFO they wait behind it
+
+
+def test_uncoded_cases_filed_under_the_priority_docket_wait_with_the_backlog():
+    """A case DHS did not code (court.filing.priority_code_share) filed under the priority order
+    is not a priority case: it waits behind the coded ones, first in first out with the backlog."""
+    old = np.linspace(0, 10, 300)  # a backlog for one judge
+    new = np.linspace(20, 60, 40)
+    t = np.concatenate([old, new])
+    coded = np.ones(len(t), np.bool_)
+    coded[300::2] = False  # every other new case has no priority code
+    r = reduced(t, 1, 0.5, n_days=400, prio_from=20, coded=coded)
+    assert not r.priority[:300].any() and (r.priority[300:] == coded[300:]).all()
+    wait = r.t_hearing[:, 0] - t
+    assert wait[300:][coded[300:]].max() < 2.0  # coded new cases are heard at once
+    assert wait[300:][~coded[300:]].min() > 50  # the uncoded ones wait behind the backlog
 
 
 def test_filing_rate_follows_the_regime_of_each_day():

@@ -170,24 +170,29 @@ _add("BL-E14", "court_pending_total", statistic="end")
 _add([f"CMP-E{i:02d}" for i in range(4, 12)], "court_receipts_total")
 # all completions: the children's cases (agents) plus the rest of the docket (a fluid queue)
 _add([f"CMP-F{i:02d}" for i in range(4, 12)], "court_completions_uac+court_completions_other")
-_add("UAC-R07", "court_completions_uac", period="2014-07-01..2016-01-26")
-_add("UAC-R10", "court_completions_uac", period="2014-07..2016-04")
-_add("UAC-R08", "removal_ordered", period="2014-07-01..2016-01-26")
-_add(
-    "OUT-19",
-    "removal_in_absentia/removal_ordered",
-    statistic="share",
-    period="2014-07-01..2016-01-26",
-)
 _add("OUT-11", "represented_share", statistic="end")
 _add("OUT-07", "represented_share", statistic="end")
-# the 2014 priority docket (EOIR's priority-coded children's cases from 18 Jul 2014)
+# EOIR's children's figures of 2014-2016 are its priority-coded UC cases: DHS codes the NTAs of
+# recent arrivals (court.filing.priority_code_share) filed from 18 Jul 2014 (PD-01); the same
+# series runs on from the 26 May 2015 table (UAC-R01..R03, P04) to EOIR's later figures (R06-R10,
+# OUT-19). They are compared with the coded cases only; TRAC's juvenile counts (UAC-F*, M01, P01)
+# with every child's case.
 _PD = "2014-07-18..2015-05-26"
 _add("UAC-R01", "court_filings_priority", period=_PD)
 _add("UAC-R02", "court_completions_priority", period=_PD)
 _add("UAC-P04", "court_pending_priority", statistic="end", period="2015-05-26")
 _add("UAC-R03", "removal_ordered_priority", period=_PD)
-_add("UAC-R06", "court_filings_uac", period="2014-07-01..2016-01-26")
+_add("UAC-R06", "court_filings_priority", period="2014-07-01..2016-01-26")
+_add("UAC-R07", "court_completions_priority", period="2014-07-01..2016-01-26")
+_add("UAC-R08", "removal_ordered_priority", period="2014-07-01..2016-01-26")
+_add(
+    "OUT-19",
+    "removal_in_absentia_priority/removal_ordered_priority",
+    statistic="share",
+    period="2014-07-01..2016-01-26",
+)
+_add("UAC-R09", "court_filings_priority", period="2014-07..2016-04")
+_add("UAC-R10", "court_completions_priority", period="2014-07..2016-04")
 _add("REM-01", "removals_executed", "SV+GT+HN")
 _add("REM-02", "removals_executed", "SV+GT+HN", period="2014-10-01..2015-05-09")
 _add("REM-03", "removals_executed", period="2011-10-01..2015-06-30")

@@ -16,8 +16,9 @@ One loop over days, compiled with numba. Each day:
    M/M/c queue. A free judge takes the next hearing request in docket order:
 
    - first in, first out: earliest filing first;
-   - priority (the 2014 docket): cases filed while the priority order was in force first
-     (earliest of them first), then the others, earliest first;
+   - priority (the 2014 docket): priority-coded cases (DHS's code on the NTA) filed while the
+     priority order was in force first (earliest of them first), then the others, earliest
+     first;
    - last in, first out: latest filing first.
 
    The order is read every day; when it changes the waiting requests are re-sorted.
@@ -124,6 +125,9 @@ class Cases(NamedTuple):
     e: np.ndarray  # [case, E_COLS] unit-mean duration factors
     child: np.ndarray  # the child's index (apprehension order): keys its per-hearing draws
     t_deadline: np.ndarray  # first hearing due by then under a hearing-deadline rule (inf: none)
+    # DHS put the priority code on the NTA (court.filing.priority_code_share): only a coded case
+    # filed while the priority docket is in force is a priority case
+    coded: np.ndarray
 
     @property
     def n(self) -> int:
@@ -142,6 +146,7 @@ class Cases(NamedTuple):
             f8(self.t_file), f8(self.t_ready), f8(self.t_private), i8(self.country),
             f8(self.t_18), f8(self.t_sij_limit), i8(self.track), f8(self.u), f8(self.e),
             i8(self.child), f8(self.t_deadline),
+            np.ascontiguousarray(self.coded, dtype=np.bool_),
         )  # fmt: skip
 
 
@@ -167,7 +172,7 @@ class CaseState(NamedTuple):
     t_petition: np.ndarray  # USCIS (or I-360) decision on the relief track (inf: none)
     petition_granted: np.ndarray
     t_visa: np.ndarray  # SIJ: visa number available (inf: none)
-    priority: np.ndarray  # filed while the priority docket was in force
+    priority: np.ndarray  # priority-coded and filed while the priority docket was in force
     venue_settled: np.ndarray  # the case has had its one chance of a change of venue
     next_stage: np.ndarray  # MASTER, STATUS or MERITS: the kind of the next hearing
     n_continuances: np.ndarray  # continuances to find counsel so far
@@ -204,7 +209,7 @@ class DocketResult:
     t_petition: np.ndarray  # USCIS (or I-360) decision on the relief track (inf: none)
     petition_granted: np.ndarray
     t_visa: np.ndarray  # SIJ: visa number available (inf: none)
-    priority: np.ndarray  # filed while the priority docket was in force
+    priority: np.ndarray  # priority-coded and filed while the priority docket was in force
     other_pending: np.ndarray  # other (non-juvenile) pending cases, end of each day
     other_completions: np.ndarray  # per day
     juvenile_judges: np.ndarray  # judges assigned to the juvenile docket, each day
@@ -359,7 +364,7 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
             i = next_to_file
             next_to_file += 1
             pending_children += 1
-            s.priority[i] = int(daily[row.order, d]) == PRIORITY
+            s.priority[i] = cases.coded[i] and int(daily[row.order, d]) == PRIORITY
             s.next_stage[i] = MASTER
             s.t_requested[i] = max(cases.t_ready[i], cases.t_file[i])
             b = max(int(math.floor(s.t_requested[i])), d)

@@ -8,7 +8,9 @@ decisions, and the execution of removal orders.
   court's docket is a fluid queue fed by EOIR's receipts. Judges on board are split between the
   two in proportion to pending cases, children's weighted by a dated priority weight; hearings
   are taken in the dated docket order (first in first out, the 2014 priority docket, last in
-  first out). Counsel comes from private lawyers (a share, after a delay) or from legal-aid
+  first out). Under the priority docket only the cases DHS coded as priority cases go first:
+  the code is on the NTAs of children who arrived from a dated day (``court.filing.
+  priority_code_share``), and EOIR's children's figures of 2014-2016 count the coded cases. Counsel comes from private lawyers (a share, after a delay) or from legal-aid
   capacity (attorneys x cases a year, first come first served). Attendance depends on
   representation; a missed hearing is a removal order in absentia. Relief tracks run at USCIS
   (asylum, SIJ with its state-court order and EB-4 visa wait, T/U), with administrative closure
@@ -186,8 +188,12 @@ def run(ctx: RunContext) -> None:
     # filing: every child who entered ORR care, after a lag from referral, unless never served
     entered = np.flatnonzero(np.isfinite(c.t_orr_start) & (c.t_referral < n_days))
     ref_day = _day(c.t_referral[entered], n_days)
-    u = uniforms(_seed(ctx, "filing"), entered, 2)
+    u = uniforms(_seed(ctx, "filing"), entered, 3)
     never = u[:, 0] < _daily(ctx, "court.filing.never_served_share")[ref_day]
+    # DHS's priority code on the NTA, by the day the child arrived (the 2014 docket was for recent
+    # arrivals); it matters only for a case filed while the priority docket is in force
+    arrived_day = _day(c.t_arrival[entered], n_days)
+    coded = u[:, 2] < _daily(ctx, "court.filing.priority_code_share")[arrived_day]
     t_file = filing_times(
         c.t_referral[entered], _exp(u[:, 1]), _daily(ctx, "court.filing.lag_days")
     )
@@ -201,9 +207,9 @@ def run(ctx: RunContext) -> None:
     c.nta_never[entered] = never
     filed = ~never & (t_file < n_days)
     idx = entered[filed]
-    t_file, t_deadline = t_file[filed], t_deadline[filed]
+    t_file, t_deadline, coded = t_file[filed], t_deadline[filed], coded[filed]
     order = np.argsort(t_file, kind="stable")
-    idx, t_file, t_deadline = idx[order], t_file[order], t_deadline[order]
+    idx, t_file, t_deadline, coded = idx[order], t_file[order], t_deadline[order], coded[order]
     file_day = _day(t_file, n_days)
 
     # private counsel, age limits, relief track plans
@@ -238,6 +244,7 @@ def run(ctx: RunContext) -> None:
         e=_exp(uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS))),
         child=idx,
         t_deadline=t_deadline,
+        coded=coded,
     )
     keys = dk.HearingKeys(
         _seed(ctx, "attendance"), _seed(ctx, "continuances"), _seed(ctx, "hearing_time")
@@ -322,7 +329,8 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("court_pending_uac", "stock", pending, unit="case")
     completions = tally.flow(td)
     out.add("court_completions_uac", "flow", completions, unit="case")
-    # the 2014 priority docket's own universe (EOIR's priority-coded UC cases, UAC-R01/R02/P04)
+    # the 2014 priority docket's own universe: EOIR's priority-coded UC cases (UAC-R01..R10,
+    # P04, OUT-19), coded by DHS on the NTAs of recent arrivals (court.filing.priority_code_share)
     priority = r.priority
     out.add("court_filings_priority", "flow", tally.flow(tf, priority), unit="case")
     out.add("court_completions_priority", "flow", tally.flow(td, priority), unit="case")
@@ -364,6 +372,12 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     ordered = np.isin(c.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
     out.add("removal_ordered_priority", "flow", tally.flow(td, ordered & priority), unit="case")
     out.add("removal_in_absentia", "flow", in_absentia, unit="case")
+    out.add(
+        "removal_in_absentia_priority",
+        "flow",
+        tally.flow(td, (c.outcome == dk.REMOVAL_IN_ABSENTIA) & priority),
+        unit="case",
+    )
     removed = tally.flow(c.t_removed)
     out.add("removals_executed", "flow", removed, unit="child")
     out.add("remigrations", "flow", tally.flow(c.t_remigrated), unit="child")

@@ -60,3 +60,23 @@ def test_params_command_shows_calibration_targets():
     res = runner.invoke(app, ["params", "court.judges.juvenile_weight"])
     assert res.exit_code == 0, res.output
     assert "calibrated to" in res.output and "UAC-P01" in res.output
+
+
+def test_a_fact_containing_a_tuned_period_is_a_calibration_target_too():
+    """A month's mean that holds a tuned day (same metric and group) is partly that day: not an
+    independent test. A fact of another metric, or one the tuned period sticks out of, is."""
+    import datetime as dt
+
+    from corridor.analysis.backtest import Fact, containing_targets
+
+    def fact(fid, metric, start, end):
+        return Fact(fid, "q", "p", 1.0, "u", metric, "all", "mean", "high", "", "", "f", 1,
+                    dt.date.fromisoformat(start), dt.date.fromisoformat(end), 1.0)  # fmt: skip
+
+    day = fact("DAY", "orr_discharges", "2021-04-13", "2021-04-13")
+    month = fact("MONTH", "orr_discharges", "2021-04-01", "2021-04-30")
+    other = fact("OTHER", "orr_census", "2021-04-01", "2021-04-30")
+    later = fact("LATER", "orr_discharges", "2021-04-14", "2021-05-31")
+    tuned = containing_targets([day, month, other, later], {"DAY": ["p.x (chosen)"]})
+    assert set(tuned) == {"DAY", "MONTH"}
+    assert tuned["MONTH"] == ["p.x (chosen) via DAY"]

@@ -31,8 +31,9 @@ MODEL = REPO / "docs" / "model.md"
 COURT_RECORD = REPO / "calibration" / "court" / "calibration.yaml"
 ROLE_WORDS = {
     "independent": "test the model (nothing in the model used them)",
-    "calibration target": "were used to build it (a parameter value was tuned to them: the "
-    "parameter files' `calibrated_to`)",
+    "calibration target": "were used to build it (a parameter value was tuned to them, the "
+    "parameter files' `calibrated_to`, or they contain such a fact's period for the same "
+    "quantity)",
     "parameter source": "are cited as sources by parameter files (they informed a value, so "
     "they are not independent tests either)",
     "input": "are inputs (the arrival history was built from them: reproduced by construction)",

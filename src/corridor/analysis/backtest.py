@@ -557,6 +557,20 @@ def calibration_targets(params) -> dict[str, list[str]]:
     return tuned
 
 
+def containing_targets(facts: list[Fact], tuned: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``tuned`` plus every fact whose period holds a tuned fact's whole period for the same
+    metric and group (a monthly mean that contains a tuned day, a fiscal year that contains a
+    tuned month): its value is made partly of the tuned one, so it is no independent test."""
+    by_id = {f.id: f for f in facts}
+    out = {k: list(v) for k, v in tuned.items()}
+    for t in [by_id[i] for i in tuned if i in by_id]:
+        for f in facts:
+            if (f.id not in tuned and f.metric == t.metric and f.group == t.group
+                    and f.start <= t.start and t.end <= f.end):  # fmt: skip
+                out.setdefault(f.id, []).extend(f"{x} via {t.id}" for x in tuned[t.id])
+    return out
+
+
 # metrics the arrival history gives: a fact on them (or on their sum) over historical months is
 # reproduced by construction, even when the history was not built from that very row
 GIVEN_METRICS = {"arrivals", "arrivals_ports"}
@@ -681,7 +695,7 @@ def run_backtest(
     med, p10, p90 = _quantiles(values[:, : len(facts)])
     inputs = history_inputs()
     cited = parameter_citations(sim.params)
-    tuned = calibration_targets(sim.params)
+    tuned = containing_targets(facts, calibration_targets(sim.params))
     rows = []
     for i, f in enumerate(facts):
         st = status[i] or reasons.get(i) or ("compared" if np.isfinite(med[i]) else "no value")

@@ -198,6 +198,7 @@ class Comparison:
     headlines: list[Headline]
     sims: dict = field(default_factory=dict)
     seconds: float = 0.0
+    workers: int | None = None  # the --workers asked for (None: every core); charts use it too
 
     def table(self) -> pd.DataFrame:
         """comparison.csv: one row per scenario, fiscal year (or total), metric, group, statistic."""
@@ -331,6 +332,7 @@ def compare(
     comp = _assemble(labels, draws, got, first)
     comp.sims = sims
     comp.seconds = time.perf_counter() - t0
+    comp.workers = workers
     return comp
 
 

@@ -271,7 +271,7 @@ def write_report(comp, path: Path) -> int:
     who open a directory's index) and each chart as ``charts/KEY.png``; returns the number of
     charts drawn."""
     e = html.escape
-    drawn, empty = charts(comp)
+    drawn, empty = charts(comp, getattr(comp, "workers", None))
     first = next(iter(comp.sims.values()))
     arrivals = first.arrivals_note or "the shipped history and projection"
     body = [

@@ -9,8 +9,9 @@ decisions, and the execution of removal orders.
   two in proportion to pending cases, children's weighted by a dated priority weight; hearings
   are taken in the dated docket order (first in first out, the 2014 priority docket, last in
   first out). Under the priority docket only the cases DHS coded as priority cases go first:
-  the code is on the NTAs of children who arrived from a dated day (``court.filing.
-  priority_code_share``), and EOIR's children's figures of 2014-2016 count the coded cases. Counsel comes from private lawyers (a share, after a delay) or from legal-aid
+  the code is on the NTAs of children who arrived from a dated day
+  (``court.filing.priority_code_share``), and EOIR's children's figures of 2014-2016 count the
+  coded cases. Counsel comes from private lawyers (a share, after a delay) or from legal-aid
   capacity (attorneys x cases a year, first come first served). Attendance depends on
   representation; a missed hearing is a removal order in absentia. Relief tracks run at USCIS
   (asylum, SIJ with its state-court order and EB-4 visa wait, T/U), with administrative closure

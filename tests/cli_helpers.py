@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -29,3 +30,12 @@ def overlay(tmp_path: Path, param: str, edit) -> Path:
     shutil.copy(src, dst)
     dst.write_text(edit(dst.read_text()))
     return tmp_path / "params"
+
+
+def load_tool(name: str):
+    """The module of ``tools/NAME.py`` (the tools are scripts, not part of the package)."""
+    path = Path(__file__).resolve().parents[1] / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

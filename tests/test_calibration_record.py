@@ -3,11 +3,11 @@ name its targets, and no held-out fact is anyone's calibration target."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import load_tool
 
 from corridor.analysis.calibrate import calibrate
 from corridor.errors import CorridorError
@@ -17,12 +17,7 @@ COURT = REPO / "calibration" / "court"
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "calibration_record", REPO / "tools" / "calibration_record.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_tool("calibration_record")
 
 
 def test_court_calibration_is_what_is_shipped():

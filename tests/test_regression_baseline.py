@@ -7,24 +7,19 @@ so a new metric does not fail the test; a metric that disappears does.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path(__file__).with_name("baseline.yaml")
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "update_baseline", ROOT / "tools" / "update_baseline.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_tool("update_baseline")
 
 
 @pytest.mark.skipif(not BASELINE.exists(), reason="no tests/baseline.yaml yet")

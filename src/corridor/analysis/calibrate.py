@@ -390,6 +390,21 @@ def _single(values: dict):
     return next(iter(values.values())) if len(values) == 1 else values
 
 
+
+def _fact_record(f, before: float, after: float) -> dict:
+    """A fact of the record (target or held out) with the simulated value before and after."""
+    return {
+        "id": f.id,
+        "metric": f.metric,
+        "group": f.group,
+        "statistic": f.statistic,
+        "period": f.period,
+        "observed": _plain(f.observed),
+        "simulated_before": _plain(float(before)),
+        "simulated_after": _plain(float(after)),
+    }
+
+
 def record(cal: Calibration, name: str, command: str) -> dict:
     from corridor import __version__
 
@@ -418,30 +433,14 @@ def record(cal: Calibration, name: str, command: str) -> dict:
             "improvement": _plain(1 - cal.after / cal.before) if cal.before > 0 else 0.0,
         },
         "targets": [
-            {
-                "id": f.id,
-                "metric": f.metric,
-                "group": f.group,
-                "statistic": f.statistic,
-                "period": f.period,
-                "observed": _plain(f.observed),
-                "simulated_before": _plain(float(b)),
-                "simulated_after": _plain(float(a)),
-            }  # fmt: skip
+            _fact_record(f, b, a)
             for f, b, a in zip(cal.targets, cal.sim_before, cal.sim_after, strict=True)
         ],
         "held_out": [
             {
-                "id": f.id,
-                "metric": f.metric,
-                "group": f.group,
-                "statistic": f.statistic,
-                "period": f.period,
-                "observed": _plain(f.observed),
-                "simulated_before": _plain(float(b)),
-                "simulated_after": _plain(float(a)),
+                **_fact_record(f, b, a),
                 "relative_error_after": _plain(float(a / f.observed - 1)) if f.observed else None,
-            }  # fmt: skip
+            }
             for f, b, a in zip(
                 cal.held_out,
                 cal.held_before if cal.held_before is not None else [],

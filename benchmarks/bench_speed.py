@@ -165,7 +165,10 @@ atexit.register(_peak)
 import corridor.cli, corridor.outputs.save, corridor.simulation
 if len(sys.argv) > 2:
     sys.argv = ["corridor", *sys.argv[2:]]
-    corridor.cli.main()
+    try:  # not cli.main(): it ends the process without running atexit
+        corridor.cli.app()
+    except SystemExit:
+        pass
 """
 
 

@@ -60,3 +60,31 @@ def test_a_late_or_missing_event_is_not_counted_and_a_stock_holds_between_times(
     stock = tally.stock(t_in, t_out)[-1]
     # end of day d counts t_in < d + 1 <= t_out
     assert stock.tolist() == [1, 2, 2, 1, 1, 1, 1, 1, 1, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(times, times, st.integers(0, K - 1), st.booleans()), max_size=200),
+    n_days=st.integers(1, 30),
+    masked=st.booleans(),
+)
+def test_one_pass_stock_and_child_days_equal_their_separate_tallies(rows, n_days, masked):
+    """``stock`` and ``child_days`` read each child once; they give, to the last bit, what the
+    separate passes over entries and exits (counts, and sums of times) give."""
+    t_in = np.array([r[0] for r in rows], dtype=np.float64)
+    t_out = np.array([r[1] for r in rows], dtype=np.float64)
+    country = np.array([r[2] for r in rows], dtype=np.int64)
+    mask = np.array([r[3] for r in rows], dtype=bool) if masked else None
+    tally = Tally(country, n_days)
+    stock = np.cumsum(tally.flow(t_in, mask), axis=1) - np.cumsum(tally.flow(t_out, mask), axis=1)
+    assert np.array_equal(tally.stock(t_in, t_out, mask), stock)
+
+    x = np.arange(1, n_days + 1)[None, :]
+
+    def integral(t):
+        return (np.cumsum(tally.flow(t, mask), axis=1) * x
+                - np.cumsum(tally.weighted_flow(t, t, mask), axis=1))  # fmt: skip
+
+    cum = integral(t_in) - integral(t_out)
+    days = np.diff(np.concatenate([np.zeros((cum.shape[0], 1)), cum], axis=1), axis=1)
+    assert np.array_equal(tally.child_days(t_in, t_out, mask), days, equal_nan=True)

@@ -80,6 +80,43 @@ def _sum_by_day(t, country, mask, weights, n_days, out):
         out[country[i], int(ti) if ok else n_days] += weights[i]
 
 
+@numba.njit(cache=True)
+def _net_by_day(t_in, t_out, country, mask, n_days, out):
+    """out[country, day(t_in)] += 1 and out[country, day(t_out)] -= 1, as two
+    ``_count_by_day`` passes would (integers: the difference is the same), in one pass: a
+    stock reads each child once."""
+    use_mask = mask.shape[0] > 0
+    last = float(n_days)
+    for i in range(t_in.shape[0]):
+        m = mask[i] if use_mask else True
+        a, b = t_in[i], t_out[i]
+        ok_in = (a >= 0.0) & (a < last) & m
+        ok_out = (b >= 0.0) & (b < last) & m
+        out[country[i], int(a) if ok_in else n_days] += 1
+        out[country[i], int(b) if ok_out else n_days] -= 1
+
+
+@numba.njit(cache=True)
+def _counts_and_sums_by_day(t_in, t_out, country, mask, n_days, n_in, n_out, s_in, s_out):
+    """The four tallies of ``child_days`` in one pass: counts and sums of times of the events
+    at ``t_in`` and at ``t_out`` per [country, day], each sum added in the children's order
+    (as ``_sum_by_day`` adds it, so the result is the same to the last bit)."""
+    use_mask = mask.shape[0] > 0
+    last = float(n_days)
+    for i in range(t_in.shape[0]):
+        m = mask[i] if use_mask else True
+        a, b = t_in[i], t_out[i]
+        ok_in = (a >= 0.0) & (a < last) & m
+        ok_out = (b >= 0.0) & (b < last) & m
+        da = int(a) if ok_in else n_days
+        db = int(b) if ok_out else n_days
+        k = country[i]
+        n_in[k, da] += 1
+        s_in[k, da] += a
+        n_out[k, db] += 1
+        s_out[k, db] += b
+
+
 _NO_MASK = np.zeros(0, dtype=np.bool_)
 
 
@@ -92,9 +129,18 @@ class Tally:
         self.n_days = n_days
         self.k = len(COUNTRIES)
 
+    def _mask(self, mask: np.ndarray | None) -> np.ndarray:
+        return _NO_MASK if mask is None else np.asarray(mask, dtype=np.bool_)
+
+    def _with_all(self, out: np.ndarray) -> np.ndarray:
+        """[country, day + 1] -> [group, day]: the extra column dropped, the row 'all' added."""
+        out = out[:, : self.n_days]
+        out[self.k] = out[: self.k].sum(axis=0)
+        return out
+
     def _by_day(self, t: np.ndarray, mask: np.ndarray | None, weights: np.ndarray | None = None):
         """Sum of ``weights`` (or 1) of events at times ``t`` per [country, day], plus 'all'."""
-        m = _NO_MASK if mask is None else np.asarray(mask, dtype=np.bool_)
+        m = self._mask(mask)
         shape = (self.k + 1, self.n_days + 1)  # the last column: events on no simulated day
         if weights is None:
             out = np.zeros(shape, dtype=np.int64)
@@ -103,9 +149,7 @@ class Tally:
             out = np.zeros(shape, dtype=np.float64)
             w = np.asarray(weights, dtype=np.float64)
             _sum_by_day(t, self.country, m, w, self.n_days, out)
-        out = out[:, : self.n_days]
-        out[self.k] = out[: self.k].sum(axis=0)
-        return out
+        return self._with_all(out)
 
     def weighted_flow(
         self, t: np.ndarray, weights: np.ndarray, mask: np.ndarray | None = None
@@ -120,9 +164,9 @@ class Tally:
         self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None
     ) -> np.ndarray:
         """Children with t_in < d+1 <= t_out at the end of each day d."""
-        return np.cumsum(self._by_day(t_in, mask), axis=1) - np.cumsum(
-            self._by_day(t_out, mask), axis=1
-        )
+        net = np.zeros((self.k + 1, self.n_days + 1), dtype=np.int64)
+        _net_by_day(t_in, t_out, self.country, self._mask(mask), self.n_days, net)
+        return np.cumsum(self._with_all(net), axis=1)
 
     def child_days(
         self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None
@@ -130,12 +174,17 @@ class Tally:
         """Exact child-days spent in [t_in, t_out) during each day (for costs)."""
 
         # integral of the count over [0, x] is sum_i max(0, x - t_in) - max(0, x - t_out); at
-        # integer x it needs, for each boundary, the count and the sum of times before x
-        def integral(t):
-            n = np.cumsum(self._by_day(t, mask), axis=1)
-            s = np.cumsum(self._by_day(t, mask, weights=t), axis=1)
-            x = np.arange(1, self.n_days + 1)[None, :]
-            return n * x - s
+        # integer x it needs, for each boundary, the count and the sum of times before x (the
+        # four tallies in one pass over the children)
+        shape = (self.k + 1, self.n_days + 1)
+        n_in, n_out = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+        s_in, s_out = np.zeros(shape), np.zeros(shape)
+        _counts_and_sums_by_day(t_in, t_out, self.country, self._mask(mask), self.n_days,
+                                n_in, n_out, s_in, s_out)  # fmt: skip
+        x = np.arange(1, self.n_days + 1)[None, :]
 
-        cum = integral(t_in) - integral(t_out)
+        def integral(n, s):
+            return np.cumsum(self._with_all(n), axis=1) * x - np.cumsum(self._with_all(s), axis=1)
+
+        cum = integral(n_in, s_in) - integral(n_out, s_out)
         return np.diff(np.concatenate([np.zeros((cum.shape[0], 1)), cum], axis=1), axis=1)

@@ -147,6 +147,19 @@ sources: [{{title: test}}]
     )
 
 
+def test_levels_run_together_give_what_each_level_gives_alone(bed_plan):
+    """A draw of several levels runs them together (the stages before the lever's once): the
+    reduced values are those of each level run on its own."""
+    from corridor.analysis.plan_model import _run_draw, _Task
+
+    levels = (None, 1500.0, 6000.0)
+    together = _run_draw(_Task(bed_plan.setup, levels, 1))
+    for x, (red, periods, _) in zip(levels, together, strict=True):
+        ((alone, periods_alone, _),) = _run_draw(_Task(bed_plan.setup, (x,), 1))
+        assert red.keys == alone.keys and periods == periods_alone
+        np.testing.assert_array_equal(red.values, alone.values)
+
+
 def test_plan_cli_writes_json_and_csv(tmp_path):
     out = tmp_path / "p"
     args = ["plan", "--lever", "orr.capacity.standard_beds", "--op", "add", "--from",

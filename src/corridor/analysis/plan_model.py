@@ -88,26 +88,36 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class _Task:
+    """One draw of several levels: they run together (``corridor.shared_stages``), so the
+    stages before the lever's are simulated once for all of them."""
+
     setup: PlanSetup
-    level: float | None
+    levels: tuple[float | None, ...]
     draw: int
     targets: tuple[Target, ...] = ()
 
 
-def _run_draw(task: _Task):
-    """One draw of one level, reduced like compare reduces it (top-level: picklable), and which
-    targets it fails before the lever acts."""
+def _run_draw(task: _Task) -> list:
+    """One draw of each of the task's levels, reduced like compare reduces it (top-level:
+    picklable), with the targets each fails before the lever acts: one (reduced, periods,
+    failed before the lever) per level, in the task's order."""
     from corridor.analysis.compare import Window, make_reducer
+    from corridor.shared_stages import run_together
 
-    sim = worker.memo(("plan", task.setup, task.level), lambda: task.setup.simulation(task.level))
-    result = sim.run_draw(task.draw)
-    red = make_reducer(sim.start)(sim, result)
-    red.monthly = {}  # the charts' series are not needed here
-    window = Window(sim.clock, sim.start)
-    before = failed_before_lever(
-        task.targets, result.metrics, window, sim.clock, task.setup.start_lever
-    )
-    return red, window.periods, before
+    sims = [
+        worker.memo(("plan", task.setup, x), lambda x=x: task.setup.simulation(x))
+        for x in task.levels
+    ]
+    out = []
+    for sim, result in zip(sims, run_together(sims, task.draw), strict=True):
+        red = make_reducer(sim.start)(sim, result)
+        red.monthly = {}  # the charts' series are not needed here
+        window = Window(sim.clock, sim.start)
+        before = failed_before_lever(
+            task.targets, result.metrics, window, sim.clock, task.setup.start_lever
+        )
+        out.append((red, window.periods, before))
+    return out
 
 
 def failed_before_lever(targets, metrics, window, clock, lever_from: dt.date) -> np.ndarray:
@@ -162,18 +172,24 @@ class Evaluator:
     def __call__(self, levels: list[float | None]) -> dict[float, np.ndarray]:
         todo = [x for x in dict.fromkeys(levels) if x not in self.done]
         targets = tuple(self.targets)
+        got = {}
         if todo and not self._checked:  # one draw here first: a bad target fails at once
-            first_run = _run_draw(_Task(self.setup, todo[0], 0, targets))
+            (first_run,) = _run_draw(_Task(self.setup, (todo[0],), 0, targets))
             check_targets(self.targets, set(first_run[0].keys), first_run[1])
             self._checked = True
-            first = {(todo[0], 0): first_run}
-        else:
-            first = {}
-        tasks = [_Task(self.setup, x, d, targets) for x in todo for d in range(self.setup.draws)
-                 if (x, d) not in first]  # fmt: skip
-        got = dict(first)
-        for t, r in zip(tasks, self.executor.map(_run_draw, tasks, self.progress), strict=True):
-            got[(t.level, t.draw)] = r
+            got[(todo[0], 0)] = first_run
+        tasks = [_Task(self.setup, tuple(x for x in todo if (x, d) not in got), d, targets)
+                 for d in range(self.setup.draws)]  # fmt: skip
+        tasks = [t for t in tasks if t.levels]
+
+        def step() -> None:  # progress counts a level's draw, as before the levels ran together
+            for _ in todo:
+                self.progress()
+
+        done = self.executor.map(_run_draw, tasks, step if self.progress else None)
+        for t, runs in zip(tasks, done, strict=True):
+            for x, r in zip(t.levels, runs, strict=True):
+                got[(x, t.draw)] = r
         for x in todo:
             self.done[x] = self._evaluation(x, [got[(x, d)] for d in range(self.setup.draws)])
         return {x: self.done[x].met for x in levels if x is not None}

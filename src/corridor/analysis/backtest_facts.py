@@ -29,7 +29,9 @@ import pandas as pd
 from corridor.analysis import hhs_daily
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FACT_FILES = ("facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv")
+FACT_FILES = (
+    "facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv", "facts_census.csv",
+)  # fmt: skip
 FACTS = [DATA / "facts" / f for f in FACT_FILES]
 OUT = DATA / "backtest_facts.csv"
 # HHS's daily file (its first 69 reporting days, spring 2021): monthly census and discharge facts
@@ -154,6 +156,14 @@ _add("BUD-CAP-2021-04-EIS", "orr_influx_open", statistic="mean", period="2021-04
 # the only shelter-census fact in the shipped data inside the window: children who passed
 # through the 2014 military-base influx sites (later census counts are withheld from the data)
 _add("ORR-CEN-2014-bases", "orr_admissions_influx", period="2014-05..2014-08")
+# published counts of children in ORR care, 2017-2023 (facts_census.csv: HHS statements and
+# government data quoted by the press, collected for independent validation): no parameter cites
+# them or is tuned to them, so they test the census the model builds from flows and stays
+_add([
+    "ORR-CEN-2017-04-AP", "ORR-CEN-2017-05-NYT", "ORR-CEN-2018-07-06", "ORR-CEN-2018-09-NYT",
+    "ORR-CEN-2018-12-13", "ORR-CEN-2018-12-17-AP", "ORR-CEN-2019-07-22", "ORR-CEN-2021-02-18",
+    "ORR-CEN-2021-03-11", "ORR-CEN-2022-04-29", "ORR-CEN-2022-12-mid", "ORR-CEN-2023-10-13",
+], "orr_census", statistic="mean")  # fmt: skip
 
 # --- immigration court (metric names of the court stage, issue 4) ---------------------------
 _add(["UAC-F2013", "UAC-F2014b", "UAC-F2016"], "court_filings_uac")

@@ -35,6 +35,7 @@ import pandas as pd
 
 from corridor.engine.clock import Clock
 from corridor.engine.rng import Streams
+from corridor.engine.sorting import stable_order
 from corridor.errors import CorridorError
 from corridor.parameters.tree import ParameterSet
 from corridor.stages.arrivals_csv import read_arrivals_csv  # the --arrivals file
@@ -225,7 +226,7 @@ def make_children(
     for name, mask in (("arrivals.timing", ~child_port), ("arrivals.timing_ports", child_port)):
         u[mask] = streams[name].random(int(mask.sum()))
     t = np.repeat(first_day, counts) + u * np.repeat(length, counts)
-    order = np.argsort(t, kind="stable")
+    order = stable_order(t)
     t = t[order]
     cty = np.repeat(country, counts)[order]
     at_port = child_port[order]

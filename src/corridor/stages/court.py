@@ -39,6 +39,7 @@ from corridor.engine import docket as dk
 from corridor.engine.counter_rng import stream_key, uniforms
 from corridor.engine.docket_inputs import DocketDay
 from corridor.engine.medians import cell_medians
+from corridor.engine.sorting import stable_order
 from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.stages.children import COUNTRIES
@@ -209,7 +210,7 @@ def run(ctx: RunContext) -> None:
     filed = ~never & (t_file < n_days)
     idx = entered[filed]
     t_file, t_deadline, coded = t_file[filed], t_deadline[filed], coded[filed]
-    order = np.argsort(t_file, kind="stable")
+    order = stable_order(t_file)
     idx, t_file, t_deadline, coded = idx[order], t_file[order], t_deadline[order], coded[order]
     file_day = _day(t_file, n_days)
 

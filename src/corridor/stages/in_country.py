@@ -42,6 +42,7 @@ import numba
 import numpy as np
 
 from corridor.engine.clock import Clock
+from corridor.engine.sorting import stable_order
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
 from corridor.stages import delay
@@ -169,7 +170,7 @@ def run(ctx: RunContext) -> None:
     pre = np.concatenate([u_pre[mi], o_pre])
     ready = app + _delay(params, "prescreen_days", clock, pre, _day(app, clock))
     deadline = np.concatenate([c.t_depart[mi], np.full(m, np.inf)])
-    order = np.argsort(ready, kind="stable")
+    order = stable_order(ready)
     cum = np.cumsum(_daily(params, "interviews_per_day", clock))
     ready_day = _day(ready, clock)
     first_slot = np.floor(np.where(ready_day > 0, cum[ready_day - 1], 0.0)) + 1.0

@@ -26,6 +26,7 @@ import numpy as np
 from corridor.engine import delays
 from corridor.engine.clock import Clock
 from corridor.engine.placement import place
+from corridor.engine.sorting import stable_order
 from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
@@ -78,7 +79,7 @@ def run(ctx: RunContext) -> None:
     """Place and release every referred child; leaves the daily bed series for the metrics."""
     children, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     referred = np.flatnonzero(np.isfinite(children.t_referral))
-    order = referred[np.argsort(children.t_referral[referred], kind="stable")]
+    order = referred[stable_order(children.t_referral[referred])]
     ref_day = np.minimum(children.t_referral[order].astype(np.int64), clock.n_days - 1)
 
     # each child's random numbers are drawn in apprehension order, so they do not depend on who

@@ -38,6 +38,7 @@ import numpy as np
 from corridor.engine import docket as dk
 from corridor.engine.counter_rng import stream_key, uniforms
 from corridor.engine.docket_inputs import DocketDay
+from corridor.engine.hazard import event_times
 from corridor.engine.medians import cell_medians
 from corridor.engine.sorting import stable_order
 from corridor.errors import CorridorError
@@ -153,18 +154,7 @@ def hazard_times(t0: np.ndarray, e: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """When an event with the dated hazard ``rate`` (per day; 0 allowed) happens to each of the
     waiting items that started waiting at ``t0``: the time t solving H(t) = H(t0) + e, with H the
     cumulative hazard and e a unit exponential; inf if not within the simulated days."""
-    n_days = len(rate)
-    rate = np.asarray(rate, dtype=np.float64)
-    cum = np.concatenate([[0.0], np.cumsum(rate)])  # H at the start of each day
-    t_ref = t0
-    d = np.clip(np.floor(t_ref), 0, n_days - 1).astype(np.int64)
-    target = cum[d] + (t_ref - d) * rate[d] + e
-    k = np.searchsorted(cum, target, side="right") - 1  # the day in which H reaches the target
-    inside = (k < n_days) & (k >= 0)
-    kk = np.clip(k, 0, n_days - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = kk + (target - cum[kk]) / rate[kk]
-    return np.where(inside & (rate[kk] > 0), t, np.inf)
+    return event_times(t0, e, rate)
 
 
 def hearing_deadlines(t_screened: np.ndarray, day: np.ndarray, ctx: RunContext) -> np.ndarray:

@@ -49,8 +49,8 @@ one [field, day] array with named rows (``daily[row.judges, d]``). The kernel al
 counting, which would otherwise cost more than the docket itself. Random numbers are
 counter-based (``engine/counter_rng.py``): a hash of (stream key, child, column), so a child gets
 the same numbers in every scenario; the ``COL_*`` constants below say which column decides what.
-The docket is a binary heap of integer keys (``engine/int_heap.py``; cases are numbered in filing
-order, so the number is the first-in-first-out key). Outputs are per-case times and daily series.
+The docket is a priority queue of integer keys (``engine/int_queue.py``, a bitmap: cases are
+numbered in filing order, so the number is the first-in-first-out key). Outputs are per-case times and daily series.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from corridor.engine import int_heap, judge_heap
+from corridor.engine import int_queue, judge_heap
 from corridor.engine.counter_rng import exponential, uniform
 from corridor.engine.docket_inputs import ROW, DocketDay
 
@@ -300,7 +300,8 @@ class Workspace(NamedTuple):
     first_ready: np.ndarray  # per day: the first case of the list of requests joining that day
     first_due: np.ndarray  # per day: the first of the first hearings due that day by a rule
     next_due: np.ndarray  # per case: the next case in the same day's list of due hearings
-    docket: np.ndarray  # the children's docket: a min-heap of keys (see _key)
+    docket: np.ndarray  # the children's docket: a queue of keys (engine/int_queue.py, _key)
+    scratch: np.ndarray  # per case: room to key the waiting cases again when the order changes
     judge_free_from: np.ndarray  # the heap of judges (engine/judge_heap.py): free from when
     judge_number: np.ndarray  # ... and which judge
     on_heap: np.ndarray  # judge k is on the heap
@@ -311,7 +312,9 @@ class Workspace(NamedTuple):
             first_ready=np.full(n_days + 1, -1, np.int64),
             first_due=np.full(n_days + 1, -1, np.int64),
             next_due=np.full(max(n_cases, 1), -1, np.int64),
-            docket=np.empty(max(n_cases, 1), np.int64),
+            # _key's range: -i (last in, first out), i, or i + n (backlog under the priority order)
+            docket=int_queue.new(-n_cases, 2 * n_cases),
+            scratch=np.empty(max(n_cases, 1), np.int64),
             judge_free_from=np.empty(most_judges), judge_number=np.empty(most_judges, np.int64),
             on_heap=np.zeros(most_judges, np.bool_),
         )  # fmt: skip
@@ -389,13 +392,14 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
         # 3. the docket order of the day; requests ready today join the docket
         new_order = int(daily[row.order, d])
         if new_order != order:
+            for k in range(n_waiting):  # every waiting case, keyed again for the new order
+                work.scratch[k] = _case(int_queue.pop(docket, n_waiting - k), order, n)
             for k in range(n_waiting):
-                docket[k] = _key(_case(docket[k], order, n), new_order, s.priority, n)
+                int_queue.push(docket, k, _key(work.scratch[k], new_order, s.priority, n))
             order = new_order
-            int_heap.heapify(docket, n_waiting)
         i = first_ready[d]
         while i >= 0:
-            n_waiting = int_heap.push(docket, n_waiting, _key(i, order, s.priority, n))
+            n_waiting = int_queue.push(docket, n_waiting, _key(i, order, s.priority, n))
             i = s.next_ready[i]
 
         # 4a. first hearings due under a deadline rule: heard when ready, by judges taken from
@@ -436,7 +440,7 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
                     continue
                 if free_from >= day_end:
                     break
-                i = _case(int_heap.pop(docket, n_waiting), order, n)
+                i = _case(int_queue.pop(docket, n_waiting), order, n)
                 n_waiting -= 1
                 start = max(free_from, float(d), s.t_requested[i])
                 wk = _hear(i, start, d, n_days, cases, daily, row, visa, keys, s)

@@ -152,10 +152,13 @@ def test_total_pending_matches_eoir(baseline_2013_2020):
         assert abs(sim / eoir[year] - 1) <= 0.15, (year, sim)
 
 
-def cohort_outcomes(result):
-    """FY2012-FY2014 cases that were decided, from the per-child records."""
+def cohort_outcomes(result, decided_by: str | None = None):
+    """FY2012-FY2014 cases that were decided (by ``decided_by`` if given), from the per-child
+    records."""
     rec = result.records()
     rec = rec[rec["filed"].notna() & rec["decision"].notna()]
+    if decided_by is not None:
+        rec = rec[rec["decision"] <= decided_by]
     fy = rec["filed"].dt.year + (rec["filed"].dt.month >= 10)
     rec = rec[(fy >= 2012) & (fy <= 2014)]
     rep = rec["counsel"].notna()
@@ -166,10 +169,13 @@ def cohort_outcomes(result):
 
 
 def test_surge_cohort_outcomes_by_representation(baseline_2013_2020):
-    rep, stay, removal, in_absentia = cohort_outcomes(baseline_2013_2020)
+    # TRAC's shares allowed to stay (OUT-05d 73%, OUT-04d 15%) are of the FY2012-FY2014 cases
+    # decided by 31 Oct 2014 (OUT-04a, OUT-05a)
+    rep, stay, _, _ = cohort_outcomes(baseline_2013_2020, decided_by="2014-10-31")
     assert rep.sum() > 5_000 and (~rep).sum() > 5_000
     assert abs(stay[rep].mean() - 0.73) <= 0.05, stay[rep].mean()
     assert abs(stay[~rep].mean() - 0.15) <= 0.05, stay[~rep].mean()
+    rep, stay, removal, in_absentia = cohort_outcomes(baseline_2013_2020)
     share = in_absentia[~rep].sum() / removal[~rep].sum()
     assert 0.80 <= share <= 0.95, share
 

@@ -26,7 +26,8 @@ def erlang_c_wait(c: int, lam: float, mu: float) -> float:
 
 
 def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_from=None,
-            other_pending=0.0, other_receipts=0.0, t_deadline=None, coded=None, **inputs):  # fmt: skip
+            other_pending=0.0, other_receipts=0.0, t_deadline=None, coded=None,
+            juvenile_weight=1.0, **inputs):  # fmt: skip
     """Every case has one hearing, which decides it: nobody attends, so the first hearing ends
     in absentia. Judges hear only children's cases unless other pending cases are given."""
     t_file = np.asarray(t_file, float)
@@ -51,7 +52,7 @@ def reduced(t_file, judges, mean_work, order=dk.FIFO, n_days=None, seed=0, prio_
         orders[:prio_from] = dk.FIFO
         orders[prio_from:] = dk.PRIORITY
     days = DocketDay.constant(
-        n_days, judges=judges, juvenile_weight=1.0, order=orders, work_master=mean_work,
+        n_days, judges=judges, juvenile_weight=juvenile_weight, order=orders, work_master=mean_work,
         work_merits=mean_work, other_receipts=other_receipts, other_per_judge_day=1.0,
         **{"notice_proven": 1.0, **inputs},
     )  # fmt: skip
@@ -113,13 +114,13 @@ def test_other_docket_is_a_fluid_queue_sharing_the_judges():
 
 
 def popped_before(r, t_file):
-    """Pairs (i, j): i was heard while j was already on the docket and still waiting."""
+    """Pairs (i, j): i was heard while j was already ready (filed: the first hearing may be
+    held at once here) and still waiting."""
     start = r.t_hearing[:, 0]
     ok = np.isfinite(start)
     day = np.floor(start)
-    entered = np.floor(t_file)
     i, j = np.nonzero(
-        ok[:, None] & (start[:, None] < start[None, :]) & (entered[None, :] <= day[:, None])
+        ok[:, None] & (start[:, None] < start[None, :]) & (t_file[None, :] <= start[:, None])
     )
     return i, j, day
 
@@ -149,14 +150,14 @@ def test_lifo_hears_the_latest_filing_first(t, w):
 @settings(max_examples=60, deadline=None)
 @given(filings, work, st.integers(1, 25))
 def test_priority_docket_hears_cases_filed_under_it_first(t, w, start):
-    r = reduced(t, 1, w, n_days=400, prio_from=start)
+    # a weight that gives the children's docket every judge while a priority case is pending
+    r = reduced(t, 1, w, n_days=400, prio_from=start, juvenile_weight=1e9)
     i, j, day = popped_before(r, t)
     prio = t >= start
     under = day[i] >= start  # the priority order was in force when i was heard
     i, j = i[under], j[under]
-    # a priority case is never heard after a waiting backlog case...
-    assert not (~prio[i] & prio[j]).any()
-    # ...and within each class the earliest filing goes first
+    # within each class (the children's docket; the backlog on the general docket) the
+    # earliest filing goes first
     same = prio[i] == prio[j]
     assert (t[i][same] <= t[j][same]).all()
     # before the priority order, first in first out
@@ -170,7 +171,8 @@ def test_priority_docket_serves_new_cases_while_the_backlog_waits():
     old = np.linspace(0, 10, 300)  # 300 cases at once: a backlog for one judge
     new = np.linspace(20, 60, 40)
     t = np.concatenate([old, new])
-    r = reduced(t, 1, 0.5, n_days=400, prio_from=20)
+    # the backlog is on the general docket; a large weight gives the priority cases the judge
+    r = reduced(t, 1, 0.5, n_days=400, prio_from=20, juvenile_weight=1e9)
     wait = r.t_hearing[:, 0] - t
     assert wait[300:].max() < 2.0  # each new case is heard as soon as the judge is free
     assert np.median(wait[:300]) > 50
@@ -180,13 +182,14 @@ def test_priority_docket_serves_new_cases_while_the_backlog_waits():
 
 def test_uncoded_cases_filed_under_the_priority_docket_wait_with_the_backlog():
     """A case DHS did not code (court.filing.priority_code_share) filed under the priority order
-    is not a priority case: it waits behind the coded ones, first in first out with the backlog."""
+    is not a priority case: it waits behind the coded ones, first in first out with the backlog
+    on the general docket."""
     old = np.linspace(0, 10, 300)  # a backlog for one judge
     new = np.linspace(20, 60, 40)
     t = np.concatenate([old, new])
     coded = np.ones(len(t), np.bool_)
     coded[300::2] = False  # every other new case has no priority code
-    r = reduced(t, 1, 0.5, n_days=400, prio_from=20, coded=coded)
+    r = reduced(t, 1, 0.5, n_days=400, prio_from=20, coded=coded, juvenile_weight=1e9)
     assert not r.priority[:300].any() and (r.priority[300:] == coded[300:]).all()
     wait = r.t_hearing[:, 0] - t
     assert wait[300:][coded[300:]].max() < 2.0  # coded new cases are heard at once
@@ -251,3 +254,32 @@ def test_a_hearing_deadline_is_met_with_judges_taken_from_the_other_docket():
     taken = ten_ruled.deadline_judge_days.sum()
     lost = ten.other_completions.sum() - ten_ruled.other_completions.sum()
     assert taken > 0 and lost == pytest.approx(taken, rel=0.05)
+
+
+def test_a_judge_does_not_wait_for_a_request_that_is_not_ready():
+    """Last in, first out prefers the case filed at 0.9, but at 0.1 it is not ready yet: the
+    free judge hears the case filed at 0.1 then, rather than idle until 0.9 with it waiting."""
+    r = reduced([0.1, 0.9], 1, 0.05, order=dk.LIFO, n_days=10)
+    np.testing.assert_allclose(r.t_hearing[:, 0], [0.1, 0.9])
+
+
+def test_uncoded_cases_share_the_general_dockets_judges_under_the_priority_order():
+    """Under the priority order the backlog (filed before it) is docketed as before, on the
+    general docket: the judges the children's docket leaves split their time between it and the
+    other pending cases in proportion to pending cases (weight 1), whatever the children's
+    weight; under first in, first out the same cases get the children's weighted share."""
+    t = np.linspace(0.0, 1.0, 400)
+    kw = dict(n_days=60, other_pending=400.0, juvenile_weight=3.0)
+    r = reduced(t, 2, 0.5, prio_from=5, **kw)
+    days = np.arange(10, 40)
+    pending = np.array([(r.t_decision >= d).sum() for d in days])  # at the start of day d
+    other = r.other_pending[days - 1]
+    expected = 2.0 * pending / (pending + other)
+    got = r.general_judge_days[days]
+    assert abs(got.mean() / expected.mean() - 1) < 0.1, (got.mean(), expected.mean())
+    assert (r.juvenile_judge_days[days] == got).all()  # no priority case: no children's docket
+    fifo = reduced(t, 2, 0.5, **kw)
+    share = 3.0 * pending / (3.0 * pending + other)  # roughly: FIFO's pending differs
+    assert fifo.general_judge_days.sum() == 0.0
+    assert fifo.juvenile_judge_days[days].mean() > 1.2 * got.mean()
+    assert fifo.juvenile_judge_days[days].mean() < 2.0 * share.mean()

@@ -10,18 +10,22 @@ One loop over days, compiled with numba. Each day:
    a time fixed per child in advance. A child is represented from the earlier of the two.
 3. **Judges.** ``judges x share`` judges hear children's cases, where the juvenile share is
    ``w P_j / (w P_j + P_o)``: pending children's cases ``P_j`` weighted by the docket-priority
-   weight ``w`` against the other pending cases ``P_o``. They are ``K = ceil(judges x share)``
+   weight ``w`` against the other pending cases ``P_o`` (under the priority order ``P_j`` counts
+   the priority cases only, and the uncoded children's cases count in ``P_o``). They are ``K = ceil(judges x share)``
    servers, each working at speed ``judges x share / K`` (exactly ``c`` unit-speed servers
    when the share gives a whole number), so with exponential hearing times the docket is an
    M/M/c queue. A free judge takes the next hearing request in docket order:
 
    - first in, first out: earliest filing first;
-   - priority (the 2014 docket): priority-coded cases (DHS's code on the NTA) filed while the
-     priority order was in force first (earliest of them first), then the others, earliest
-     first;
+   - priority (the 2014 docket): only the priority-coded cases (DHS's code on the NTA) filed
+     while the priority order was in force are on the children's docket, earliest first; the
+     others (the backlog, uncoded cases) were docketed as before, on the general docket (5);
    - last in, first out: latest filing first.
 
-   The order is read every day; when it changes the waiting requests are re-sorted.
+   The order is read every day; when it changes the waiting requests are re-sorted. A request
+   joins the docket when it is ready (its time in the day): a free judge takes the first ready
+   request in docket order and waits only when none is ready, never for a request that is not
+   ready while a ready one waits.
    Under a hearing-deadline rule (H.R. 5230) a case's first hearing does not wait on this
    docket: it is held when due, with judge time taken from the other docket.
 4. **Hearings.** At each hearing the child attends or not (probability by representation); a
@@ -39,7 +43,11 @@ One loop over days, compiled with numba. Each day:
    hearing after the decision. A grant ends the case with relief (for SIJ, once a visa is
    available, else the judge may close it); a denial, or no track, leads to a merits hearing with
    relief, termination, voluntary departure or a removal order.
-5. **The other docket.** Judges' time not used by children's hearings completes other cases
+5. **The general docket.** Under the priority order the judges not on the children's docket
+   split their time between the uncoded children's cases and the other cases in proportion to
+   pending cases (each case weight 1); the children's requests take their share first in,
+   first out, one hearing at a time (a judge-day budget, a deficit carried to the next day).
+6. **The other docket.** Judges' time not used by children's hearings completes other cases
    at the dated rate per judge-year; other receipts arrive as a daily flow.
 
 Hearing times are in judge-days: each hearing's time is exponential with its type's dated mean.
@@ -215,6 +223,7 @@ class DocketResult:
     juvenile_judges: np.ndarray  # judges assigned to the juvenile docket, each day
     juvenile_judge_days: np.ndarray  # judge-days used by hearings started that day
     deadline_judge_days: np.ndarray  # of which taken from the other docket by a deadline rule
+    general_judge_days: np.ndarray  # of which uncoded cases heard on the general docket
 
 
 def run(
@@ -301,7 +310,10 @@ class Workspace(NamedTuple):
     first_due: np.ndarray  # per day: the first of the first hearings due that day by a rule
     next_due: np.ndarray  # per case: the next case in the same day's list of due hearings
     docket: np.ndarray  # the children's docket: a queue of keys (engine/int_queue.py, _key)
+    general: np.ndarray  # the uncoded children's requests on the general docket: a queue of cases
     scratch: np.ndarray  # per case: room to key the waiting cases again when the order changes
+    arrival_time: np.ndarray  # today's requests not ready at the start of the day: a heap of
+    arrival_case: np.ndarray  # ... (ready time, case), joining the docket when they are ready
     judge_free_from: np.ndarray  # the heap of judges (engine/judge_heap.py): free from when
     judge_number: np.ndarray  # ... and which judge
     on_heap: np.ndarray  # judge k is on the heap
@@ -314,7 +326,10 @@ class Workspace(NamedTuple):
             next_due=np.full(max(n_cases, 1), -1, np.int64),
             # _key's range: -i (last in, first out), i, or i + n (backlog under the priority order)
             docket=int_queue.new(-n_cases, 2 * n_cases),
+            general=int_queue.new(0, max(n_cases - 1, 0)),
             scratch=np.empty(max(n_cases, 1), np.int64),
+            arrival_time=np.empty(max(n_cases, 1)),
+            arrival_case=np.empty(max(n_cases, 1), np.int64),
             judge_free_from=np.empty(most_judges), judge_number=np.empty(most_judges, np.int64),
             on_heap=np.zeros(most_judges, np.bool_),
         )  # fmt: skip
@@ -328,6 +343,7 @@ class Series(NamedTuple):
     juvenile_judges: np.ndarray
     juvenile_judge_days: np.ndarray
     deadline_judge_days: np.ndarray
+    general_judge_days: np.ndarray
 
     @staticmethod
     def empty(n_days: int) -> Series:
@@ -342,11 +358,16 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
     n = cases.t_file.shape[0]
     n_days = daily.shape[1]
     first_ready, first_due, next_due = work.first_ready, work.first_due, work.next_due
-    docket = work.docket
+    docket, general = work.docket, work.general
+    arrival_time, arrival_case = work.arrival_time, work.arrival_case
+    n_arriving = 0  # today's requests for the children's docket that are not ready yet
     other_pending, other_done = series.other_pending, series.other_completions
     juvenile_judges, judge_days_used = series.juvenile_judges, series.juvenile_judge_days
     deadline_judge_days = series.deadline_judge_days
-    n_waiting = 0  # at most one request per case is ever waiting
+    general_judge_days = series.general_judge_days
+    n_waiting = 0  # at most one request per case is ever waiting (on one of the two heaps)
+    n_general = 0  # uncoded children's requests waiting on the general docket (priority order)
+    general_budget = 0.0  # judge-days the general docket owes them (<= 0: a deficit carried)
     # judges hearing children's cases: a heap of (free from, judge); judge k exists while
     # k < n_judges, a judge no longer needed leaves the heap when next taken (lazy deletion)
     free_from_times, free_judges_heap = work.judge_free_from, work.judge_number
@@ -354,6 +375,7 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
     on_heap = work.on_heap
     order = int(daily[row.order, 0])
     pending_children = 0
+    pending_uncoded = 0  # pending children's cases that are not priority cases
     pending_other = other_pending0
     next_to_file = 0
     next_for_legal_aid = 0
@@ -368,6 +390,8 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
             next_to_file += 1
             pending_children += 1
             s.priority[i] = cases.coded[i] and int(daily[row.order, d]) == PRIORITY
+            if not s.priority[i]:
+                pending_uncoded += 1
             s.next_stage[i] = MASTER
             s.t_requested[i] = max(cases.t_ready[i], cases.t_file[i])
             b = max(int(math.floor(s.t_requested[i])), d)
@@ -392,14 +416,34 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
         # 3. the docket order of the day; requests ready today join the docket
         new_order = int(daily[row.order, d])
         if new_order != order:
-            for k in range(n_waiting):  # every waiting case, keyed again for the new order
-                work.scratch[k] = _case(int_queue.pop(docket, n_waiting - k), order, n)
+            # every waiting request on one list of cases, then re-keyed and split for the new
+            # order (under the priority order the uncoded ones wait on the general docket)
+            scratch = work.scratch
             for k in range(n_waiting):
-                int_queue.push(docket, k, _key(work.scratch[k], new_order, s.priority, n))
+                scratch[k] = _case(int_queue.pop(docket, n_waiting - k), order, n)
+            for k in range(n_general):
+                scratch[n_waiting + k] = int_queue.pop(general, n_general - k)
+            m = n_waiting + n_general
+            n_waiting, n_general = 0, 0
+            for k in range(m):
+                i = scratch[k]
+                if new_order == PRIORITY and not s.priority[i]:
+                    n_general = int_queue.push(general, n_general, i)
+                else:
+                    n_waiting = int_queue.push(docket, n_waiting, _key(i, new_order, s.priority, n))
             order = new_order
+            if order != PRIORITY:
+                general_budget = 0.0
         i = first_ready[d]
         while i >= 0:
-            n_waiting = int_queue.push(docket, n_waiting, _key(i, order, s.priority, n))
+            if order == PRIORITY and not s.priority[i]:
+                n_general = int_queue.push(general, n_general, i)
+            elif s.t_requested[i] <= d:
+                n_waiting = int_queue.push(docket, n_waiting, _key(i, order, s.priority, n))
+            else:  # ready later today: joins the docket then (a judge does not wait for it
+                # while a request that is ready waits)
+                n_arriving = judge_heap.push(arrival_time, arrival_case, n_arriving,
+                                             s.t_requested[i], i)  # fmt: skip
             i = s.next_ready[i]
 
         # 4a. first hearings due under a deadline rule: heard when ready, by judges taken from
@@ -411,17 +455,21 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
             taken += _hear(i, start, d, n_days, cases, daily, row, visa, keys, s)
             if s.t_decision[i] < np.inf:
                 pending_children -= 1
+                pending_uncoded -= 0 if s.priority[i] else 1
             else:
                 _schedule(i, d, n_days, s.t_requested, first_ready, s.next_ready)
             i = next_due[i]
         deadline_judge_days[d] = taken
 
         # 4b. judges for the juvenile docket, and hearings: weight x pending children against
-        # the other pending cases gives the children's share of the judges
+        # the other pending cases gives the children's share of the judges; under the priority
+        # order only the priority cases are on the children's docket, the uncoded ones count
+        # with the general docket
         judges = daily[row.judges, d]
         w = daily[row.juvenile_weight, d]
-        den = w * pending_children + pending_other
-        share = w * pending_children / den if den > 0 else 0.0
+        on_docket = pending_children - pending_uncoded if order == PRIORITY else pending_children
+        den = w * on_docket + (pending_other + pending_children - on_docket)
+        share = w * on_docket / den if den > 0 else 0.0
         c = judges * share
         n_judges = int(math.ceil(c - 1e-9)) if c > 1e-9 else 0
         used = 0.0
@@ -430,9 +478,9 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
                 n_on_heap = judge_heap.push(free_from_times, free_judges_heap, n_on_heap,
                                             float(d), k)  # fmt: skip
                 on_heap[k] = True
-        if n_judges > 0 and n_waiting > 0:
+        if n_judges > 0 and (n_waiting > 0 or n_arriving > 0):
             speed = c / n_judges
-            while n_waiting > 0:
+            while n_waiting > 0 or n_arriving > 0:
                 free_from, k = free_from_times[0], free_judges_heap[0]
                 if k >= n_judges:  # this judge went back to the other docket
                     n_on_heap = judge_heap.pop(free_from_times, free_judges_heap, n_on_heap)
@@ -440,6 +488,15 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
                     continue
                 if free_from >= day_end:
                     break
+                # the requests ready by the time this judge is free join the docket; if none
+                # is waiting, the judge takes the next one to be ready
+                t_join = free_from
+                if n_waiting == 0:
+                    t_join = max(free_from, arrival_time[0])
+                while n_arriving > 0 and arrival_time[0] <= t_join:
+                    j = arrival_case[0]
+                    n_arriving = judge_heap.pop(arrival_time, arrival_case, n_arriving)
+                    n_waiting = int_queue.push(docket, n_waiting, _key(j, order, s.priority, n))
                 i = _case(int_queue.pop(docket, n_waiting), order, n)
                 n_waiting -= 1
                 start = max(free_from, float(d), s.t_requested[i])
@@ -447,15 +504,44 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
                 used += wk
                 if s.t_decision[i] < np.inf:
                     pending_children -= 1
+                    pending_uncoded -= 0 if s.priority[i] else 1
                 else:
                     _schedule(i, d, n_days, s.t_requested, first_ready, s.next_ready)
                 judge_heap.replace_top(free_from_times, free_judges_heap, n_on_heap,
                                        start + wk / speed, k)  # fmt: skip
-        juvenile_judges[d] = c + taken
-        judge_days_used[d] = used + taken
+        while n_arriving > 0:  # the rest of today's requests wait for tomorrow's judges
+            j = arrival_case[0]
+            n_arriving = judge_heap.pop(arrival_time, arrival_case, n_arriving)
+            n_waiting = int_queue.push(docket, n_waiting, _key(j, order, s.priority, n))
+
+        # 4c. under the priority order the uncoded children's cases were docketed as before, on
+        # the general docket: the judges not on the children's docket share their time between
+        # them and the other cases in proportion to pending cases, and take their requests
+        # first in, first out
+        free_judges = max(judges - used - taken, 0.0)
+        general_used = 0.0
+        if order == PRIORITY and pending_uncoded > 0:
+            general_budget += free_judges * pending_uncoded / (pending_uncoded + pending_other)
+            while n_general > 0 and general_budget > 0.0:
+                i = int_queue.pop(general, n_general)
+                n_general -= 1
+                wk = _hear(i, max(float(d), s.t_requested[i]), d, n_days, cases, daily, row, visa, keys,
+                           s)  # fmt: skip
+                general_budget -= wk
+                general_used += wk
+                if s.t_decision[i] < np.inf:
+                    pending_children -= 1
+                    pending_uncoded -= 1
+                else:
+                    _schedule(i, d, n_days, s.t_requested, first_ready, s.next_ready)
+            if n_general == 0:  # nobody left waiting: unused time goes to the other cases
+                general_budget = min(general_budget, 0.0)
+        general_judge_days[d] = general_used
+        juvenile_judges[d] = c + taken + general_used
+        judge_days_used[d] = used + taken + general_used
 
         # 5. the other docket, with the judges' time the children's hearings left
-        free_judges = max(judges - used - taken, 0.0)
+        free_judges = max(free_judges - general_used, 0.0)
         capacity = free_judges * daily[row.other_per_judge_day, d]
         inflow = daily[row.other_receipts, d]
         done = min(pending_other + inflow, capacity)
@@ -509,13 +595,18 @@ def _plan(planned, t_counsel, t_18, t_sij_limit, country, e, u, n_days, daily, r
 
 
 @numba.njit(cache=True, inline="always")
-def _merits_outcome(x, represented, d, daily, row):
+def _merits_outcome(x, represented, priority, d, daily, row):
     """The judge's decision for an attending child, from the case's uniform ``x``: relief,
-    termination, voluntary departure, or a removal order after a hearing."""
+    termination, voluntary departure, or a removal order after a hearing (an unrepresented
+    child's priority case with the priority docket's shares)."""
     if represented:
         relief = daily[row.relief_represented, d]
         terminated = daily[row.termination_represented, d]
         departure = daily[row.voluntary_departure_represented, d]
+    elif priority:
+        relief = daily[row.relief_unrepresented_priority, d]
+        terminated = daily[row.termination_unrepresented_priority, d]
+        departure = daily[row.voluntary_departure_unrepresented_priority, d]
     else:
         relief = daily[row.relief_unrepresented, d]
         terminated = daily[row.termination_unrepresented, d]
@@ -567,7 +658,8 @@ def _hear(i, tau, d, n_days, cases, daily, row, visa, keys, s):
             wait = exponential(keys[1], child, MAX_HEARINGS + h)
             ready = tau + daily[row.continuance_days, d] * wait
     elif stage == MERITS or last:
-        outcome = _merits_outcome(u[U_MERITS_OUTCOME], represented, d, daily, row)
+        outcome = _merits_outcome(u[U_MERITS_OUTCOME], represented, s.priority[i], d,
+                                  daily, row)  # fmt: skip
     elif (stage == MASTER and not s.venue_settled[i]
           and uniform(keys[0], child, COL_VENUE) < daily[row.venue_change, d]):  # fmt: skip
         # the first attended master hearing: a child living with a sponsor far from the court
@@ -579,7 +671,8 @@ def _hear(i, tau, d, n_days, cases, daily, row, visa, keys, s):
         s.venue_settled[i] = True
         decided_here = uniform(keys[0], child, COL_MASTER_DECISION + h)
         if decided_here < daily[row.master_decision_unrepresented, d]:
-            outcome = _merits_outcome(u[U_MERITS_OUTCOME], False, d, daily, row)
+            outcome = _merits_outcome(u[U_MERITS_OUTCOME], False, s.priority[i], d, daily,
+                                      row)  # fmt: skip
         elif s.n_continuances[i] < daily[row.max_continuances, d]:
             s.n_continuances[i] += 1
             wait = exponential(keys[1], child, h)

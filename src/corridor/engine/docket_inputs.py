@@ -48,13 +48,17 @@ class DocketDay(NamedTuple):
     state_court_days: np.ndarray  # mean days from counsel to a state-court SIJ order
     i360_days: np.ndarray  # mean days for USCIS to decide the SIJ petition
     sijs_approval: np.ndarray  # SIJ approval rate
-    # the judge's decision at a merits hearing, by representation
+    # the judge's decision at a merits hearing, by representation (and, for an unrepresented
+    # child, whether the case is a priority case of the 2014-2017 children's priority docket)
     relief_represented: np.ndarray
     relief_unrepresented: np.ndarray
+    relief_unrepresented_priority: np.ndarray
     termination_represented: np.ndarray
     termination_unrepresented: np.ndarray
+    termination_unrepresented_priority: np.ndarray
     voluntary_departure_represented: np.ndarray
     voluntary_departure_unrepresented: np.ndarray
+    voluntary_departure_unrepresented_priority: np.ndarray
 
     @property
     def n_days(self) -> int:

@@ -8,10 +8,11 @@ decisions, and the execution of removal orders.
   court's docket is a fluid queue fed by EOIR's receipts. Judges on board are split between the
   two in proportion to pending cases, children's weighted by a dated priority weight; hearings
   are taken in the dated docket order (first in first out, the 2014 priority docket, last in
-  first out). Under the priority docket only the cases DHS coded as priority cases go first:
-  the code is on the NTAs of children who arrived from a dated day
-  (``court.filing.priority_code_share``), and EOIR's children's figures of 2014-2016 count the
-  coded cases. Counsel comes from private lawyers (a share, after a delay) or from legal-aid
+  first out). Under the priority docket only the cases DHS coded as priority cases are on the
+  children's docket: the code is on the NTAs of children who arrived from a dated day
+  (``court.filing.priority_code_share``), the other children's cases were docketed as before,
+  on the general docket, with its judges' time shared by pending cases, and EOIR's children's
+  figures of 2014-2016 count the coded cases. Counsel comes from private lawyers (a share, after a delay) or from legal-aid
   capacity (attorneys x cases a year, first come first served). Attendance depends on
   representation; a missed hearing is a removal order in absentia. Relief tracks run at USCIS
   (asylum, SIJ with its state-court order and EB-4 visa wait, T/U), with administrative closure
@@ -50,6 +51,9 @@ DAYS_PER_YEAR = 365.25
 # INA 101(a)(27)(J) and 8 CFR 204.11: an SIJ petitioner must be under 21 when the petition is
 # filed; state courts that act to that age are in court.relief.sijs.age_21_share.
 SIJ_FEDERAL_AGE_LIMIT = 21.0
+# the groups of the judges' decision shares (court/decision/*.yaml): by representation, and the
+# unrepresented children's priority cases of the 2014-2017 priority docket apart
+DECISION_GROUPS = ("represented", "unrepresented", "unrepresented_priority")
 
 
 def _daily(ctx: RunContext, path: str, group: str | None = None) -> np.ndarray:
@@ -84,7 +88,7 @@ def _check_shares(ctx: RunContext, paths: list[tuple[str, str]], what: str) -> N
 
 def daily_inputs(ctx: RunContext) -> tuple[DocketDay, np.ndarray]:
     """The kernel's per-day inputs and EB-4 visa waits [country, day]."""
-    for g in ("represented", "unrepresented"):
+    for g in DECISION_GROUPS:
         _check_shares(
             ctx,
             [(f"court.decision.{s}", g) for s in
@@ -102,7 +106,7 @@ def daily_inputs(ctx: RunContext) -> tuple[DocketDay, np.ndarray]:
 
     def by_representation(path: str) -> dict[str, np.ndarray]:
         name = path.rsplit(".", 1)[1].removesuffix("_share")
-        return {f"{name}_{g}": _daily(ctx, path, g) for g in ("represented", "unrepresented")}
+        return {f"{name}_{g}": _daily(ctx, path, g) for g in DECISION_GROUPS}
 
     days = DocketDay(
         judges=_daily(ctx, "court.judges.on_board"),

@@ -101,14 +101,16 @@ def test_cli_refuses_an_unknown_target(tmp_path):
 
 
 SETS = sorted((Path(__file__).resolve().parents[1] / "calibration").glob("*/calibration.yaml"))
+BASELINE_SETS = {"court", "orr-length-of-care"}
 
 
 @pytest.mark.parametrize("record", SETS, ids=[p.parent.name for p in SETS])
 def test_shipped_sets_are_off_by_default_and_fit_only_assumptions(record):
-    """An example set is off by default; the one set the baseline uses (the court's) is what the
-    shipped files hold (tests/test_calibration_record.py checks it value by value)."""
+    """An example set is off by default; the sets the baseline uses (the court's and the
+    shelter's length of care) are what the shipped files hold (tests/test_calibration_record.py
+    and tests/test_calibration_length_of_care.py check them value by value)."""
     rec = yaml.safe_load(record.read_text())
-    assert rec["use_in_baseline"] is (record.parent.name == "court")
+    assert rec["use_in_baseline"] is (record.parent.name in BASELINE_SETS)
     assert rec["fit"]["after"] <= rec["fit"]["before"]
     shipped = load_parameters()
     overlay = load_parameters(record.parent / "parameters")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 from corridor.parameters.tree import PARAMETER_ROOT
@@ -37,5 +38,6 @@ def load_tool(name: str):
     path = Path(__file__).resolve().parents[1] / "tools" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # a dataclass in the tool looks its module up there
     spec.loader.exec_module(mod)
     return mod

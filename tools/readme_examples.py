@@ -5,9 +5,9 @@ Run from the repository root:  python tools/readme_examples.py [--runs DIR] [--c
 A worked example is either a fenced block whose first line is ``$ .venv/bin/corridor ARGS``
 (the command, then what it printed), or a ``bash`` block holding one ``.venv/bin/corridor``
 command (lines may continue with ``\\``) followed directly by an untagged block (what it
-printed). Each is run with this environment's ``corridor`` from the repository root, its
-``runs/...`` outputs written under ``--runs`` instead (default: a new temporary directory), and
-its output block replaced by what it printed (stdout and stderr, in order, as a pipe gets them).
+printed). Each is run with this environment's ``corridor`` in the directory ``--runs`` (default:
+a new temporary one), which sees the repository's ``examples/``, so its ``runs/...`` outputs land
+there and the paths it prints read as in the README; its output block is replaced by what it printed (stdout and stderr, in order, as a pipe gets them).
 Other blocks (cluster commands, code) are left alone, and so is the prose: the figures quoted in
 sentences are the writer's to check against the printed output and the files under ``--runs``.
 
@@ -61,24 +61,28 @@ def find_examples(lines: list[str]) -> list[Example]:
     return out
 
 
-def run_example(command: str, runs: Path) -> list[str]:
-    """What ``corridor COMMAND`` prints, run from the repository root with its ``runs/``
-    outputs under ``runs`` (an output left there by an earlier call is removed first)."""
-    args = [f"{runs}/{a[len('runs/'):]}" if a.startswith("runs/") else a
-            for a in shlex.split(command)]  # fmt: skip
+def run_example(command: str, work: Path) -> list[str]:
+    """What ``corridor COMMAND`` prints, run in ``work`` (where ``examples/`` is the repository's,
+    so ``runs/...`` and every path in the output read as in the README); an output left in
+    ``work/runs`` by an earlier call is removed first."""
+    examples = work / "examples"
+    if not examples.exists():
+        examples.symlink_to(ROOT / "examples", target_is_directory=True)
+    args = shlex.split(command)
     for a in args:
-        if a.startswith(f"{runs}/") and Path(a).exists():
-            shutil.rmtree(a)
+        if a.startswith("runs/") and (work / a).exists():
+            shutil.rmtree(work / a)
     exe = Path(sys.executable).with_name("corridor")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "corridor"]
-    p = subprocess.run([*cmd, *args], cwd=ROOT, stdout=subprocess.PIPE,
+    p = subprocess.run([*cmd, *args], cwd=work, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    return p.stdout.replace(f"{runs}/", "runs/").rstrip("\n").split("\n")
+    return p.stdout.rstrip("\n").split("\n")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=Path, help="where the examples' runs/ go (default: temporary)")
+    ap.add_argument("--runs", type=Path,
+                    help="the directory the examples run in, their runs/ inside (default: temporary)")  # fmt: skip
     ap.add_argument("--check", action="store_true", help="report changes, write nothing")
     args = ap.parse_args()
     readme = ROOT / "README.md"

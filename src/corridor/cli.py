@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="corridor: simulate the system that receives unaccompanied children at the U.S. border.",
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # status lines stay whole in a pipe or a log
 # piped output (a file, CI) gets a fixed width wide enough for the headline tables
 out = Console(width=None if sys.stdout.isatty() else 120)
 

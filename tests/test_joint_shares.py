@@ -54,3 +54,12 @@ def test_dirichlet_keeps_zero_parts_and_the_remainder():
     x = dirichlet([0.3, 0.0, 0.2], 20.0, (1, 0, "test"))
     assert x[1] == 0.0 and 0 < x.sum() < 1.0
     assert concentration([0.5], [0.05]) > concentration([0.5], [0.2])
+
+
+def test_the_merits_shares_highs_add_up_to_at_most_one_in_every_group():
+    """A sensitivity run samples each assumption on its own and may set all three merits shares
+    at the top of their ranges: that must still be a valid decision mix."""
+    parts = joint_sets(load_parameters())["court.decision.merits_outcome"]
+    groups = parts[0].spec.assumption.high.keys()
+    for g in groups:
+        assert sum(float(p.spec.assumption.high[g]) for p in parts) <= 1.0 + 1e-12, g

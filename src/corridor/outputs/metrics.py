@@ -51,19 +51,22 @@ class DailyMetrics:
 # took about twice as long on columns where some children have the event and some not).
 
 
+@numba.njit(cache=True, inline="always")
+def _column(t, counted, n_days):
+    """The tally column of an event at time ``t``: its day if ``counted`` and ``t`` is in
+    [0, n_days) (NaN and inf are not), else the extra last column ``n_days``."""
+    ok = (t >= 0.0) & (t < float(n_days)) & counted
+    return int(t) if ok else n_days
+
+
 @numba.njit(cache=True)
 def _count_by_day(t, country, mask, n_days, out):
     """out[country, day] += 1 for every event at a time ``t`` in [0, n_days) (NaN and inf are
     not) where ``mask`` holds (an empty mask: every child); ``out`` has n_days + 1 columns, the
     last one collecting the rest. One pass, no temporaries."""
     use_mask = mask.shape[0] > 0
-    last = float(n_days)
     for i in range(t.shape[0]):
-        ti = t[i]
-        ok = (ti >= 0.0) & (ti < last)
-        if use_mask:
-            ok = ok & mask[i]
-        out[country[i], int(ti) if ok else n_days] += 1
+        out[country[i], _column(t[i], mask[i] if use_mask else True, n_days)] += 1
 
 
 @numba.njit(cache=True)
@@ -71,13 +74,8 @@ def _sum_by_day(t, country, mask, weights, n_days, out):
     """out[country, day] += weight, as ``_count_by_day`` (each day's additions in the children's
     order, as numpy's bincount makes them)."""
     use_mask = mask.shape[0] > 0
-    last = float(n_days)
     for i in range(t.shape[0]):
-        ti = t[i]
-        ok = (ti >= 0.0) & (ti < last)
-        if use_mask:
-            ok = ok & mask[i]
-        out[country[i], int(ti) if ok else n_days] += weights[i]
+        out[country[i], _column(t[i], mask[i] if use_mask else True, n_days)] += weights[i]
 
 
 @numba.njit(cache=True)
@@ -86,14 +84,10 @@ def _net_by_day(t_in, t_out, country, mask, n_days, out):
     ``_count_by_day`` passes would (integers: the difference is the same), in one pass: a
     stock reads each child once."""
     use_mask = mask.shape[0] > 0
-    last = float(n_days)
     for i in range(t_in.shape[0]):
         m = mask[i] if use_mask else True
-        a, b = t_in[i], t_out[i]
-        ok_in = (a >= 0.0) & (a < last) & m
-        ok_out = (b >= 0.0) & (b < last) & m
-        out[country[i], int(a) if ok_in else n_days] += 1
-        out[country[i], int(b) if ok_out else n_days] -= 1
+        out[country[i], _column(t_in[i], m, n_days)] += 1
+        out[country[i], _column(t_out[i], m, n_days)] -= 1
 
 
 @numba.njit(cache=True)
@@ -102,14 +96,10 @@ def _counts_and_sums_by_day(t_in, t_out, country, mask, n_days, n_in, n_out, s_i
     at ``t_in`` and at ``t_out`` per [country, day], each sum added in the children's order
     (as ``_sum_by_day`` adds it, so the result is the same to the last bit)."""
     use_mask = mask.shape[0] > 0
-    last = float(n_days)
     for i in range(t_in.shape[0]):
         m = mask[i] if use_mask else True
         a, b = t_in[i], t_out[i]
-        ok_in = (a >= 0.0) & (a < last) & m
-        ok_out = (b >= 0.0) & (b < last) & m
-        da = int(a) if ok_in else n_days
-        db = int(b) if ok_out else n_days
+        da, db = _column(a, m, n_days), _column(b, m, n_days)
         k = country[i]
         n_in[k, da] += 1
         s_in[k, da] += a

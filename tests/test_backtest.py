@@ -300,3 +300,29 @@ def test_backtest_does_not_depend_on_worker_count(small):
     a = bt.table.set_index("id")["simulated_median"]
     assert np.allclose(a.to_numpy(float), b.set_index("id")["simulated_median"].to_numpy(float),
                        equal_nan=True)  # fmt: skip
+
+
+def test_backlog_by_filing_year_counts_each_flagged_case_in_its_fiscal_year():
+    """TRAC's Table 1 (report 482) splits the backlog by the fiscal year the case began: each
+    flagged case counts in its filing year's group from its filing day until its decision."""
+    from types import SimpleNamespace
+
+    from corridor.analysis.backtest import _by_filing_year
+
+    origin = dt.date(2014, 9, 1)  # FY2014's last month
+    n_days = 500
+    day = {s: (dt.date.fromisoformat(s) - origin).days for s in ("2014-09-10", "2014-10-02")}
+    c = SimpleNamespace(
+        t_file=np.array([day["2014-09-10"] + 0.5, day["2014-10-02"] + 0.2, 40.0, np.inf]),
+        t_decision=np.array([np.inf, 100.7, np.inf, np.inf]),
+        uac_flagged=np.array([True, True, False, True]),  # the third is not flagged
+    )
+    s = _by_filing_year(c, n_days, origin)["court_pending_uac_flagged_by_filing_fy"]
+    assert s.groups == ("FY2014", "FY2015", "FY2016", "all")
+    v = dict(zip(s.groups, s.values, strict=True))
+    assert v["FY2014"][day["2014-09-10"] - 1] == 0 and v["FY2014"][day["2014-09-10"]] == 1
+    assert v["FY2014"][-1] == 1  # never decided: pending to the end, still in its own year
+    assert v["FY2015"][day["2014-10-02"]] == 1 and v["FY2015"][99] == 1
+    assert v["FY2015"][100] == 0  # decided on day 100 (end-of-day stock, as Tally.stock)
+    assert not v["FY2016"].any()
+    np.testing.assert_array_equal(v["all"], v["FY2014"] + v["FY2015"] + v["FY2016"])

@@ -24,6 +24,7 @@ import pandas as pd
 
 from corridor.analysis import fluid_reference, hhs_daily
 from corridor.csv_check import check_csv
+from corridor.engine.clock import fiscal_year
 from corridor.errors import CorridorError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -272,8 +273,9 @@ class Series:
     weight: np.ndarray | None = None
 
 
-def draw_series(draw_result) -> dict[str, Series]:
-    """Every daily metric of a draw, plus series derived from the per-child records."""
+def draw_series(draw_result, origin: dt.date | None = None) -> dict[str, Series]:
+    """Every daily metric of a draw, plus series derived from the per-child records (those by
+    fiscal year need the simulation's first day, ``origin``)."""
     m = draw_result.metrics
     out: dict[str, Series] = {}
     for name, metric in m.metrics.items():
@@ -285,7 +287,34 @@ def draw_series(draw_result) -> dict[str, Series]:
                 w = np.broadcast_to(w[-1:], metric.values.shape)
         out[name] = Series(metric.kind, tuple(groups), metric.values, w)
     out.update(_derived_series(draw_result.children, m.n_days))
+    if origin is not None:
+        out.update(_by_filing_year(draw_result.children, m.n_days, origin))
     return out
+
+
+def _by_filing_year(c, n_days: int, origin: dt.date) -> dict[str, Series]:
+    """The children's backlog as EOIR flags it (court_pending_uac_flagged) by the fiscal year
+    the case was filed, groups ``FY2009`` ...: how TRAC publishes the backlog's make-up."""
+    if not all(hasattr(c, a) for a in ("t_file", "t_decision", "uac_flagged")):
+        return {}
+    case = c.uac_flagged & np.isfinite(c.t_file) & (c.t_file < n_days)
+    t_in, t_out = c.t_file[case], c.t_decision[case]
+    first_fy = fiscal_year(origin)
+    last_fy = fiscal_year(origin + dt.timedelta(days=n_days - 1))
+    # the day each fiscal year starts, as a day index of the run
+    years = range(first_fy + 1, last_fy + 1)
+    starts = np.array([(dt.date(y - 1, 10, 1) - origin).days for y in years])
+    fy = np.searchsorted(starts, t_in, side="right")  # 0: the run's first fiscal year
+    n_fy = last_fy - first_fy + 1
+    # pending at the end of day d: filed before d + 1, decided at d + 1 or later (Tally.stock)
+    net = np.zeros((n_fy, n_days + 1))
+    np.add.at(net, (fy, np.minimum(np.floor(t_in).astype(np.int64), n_days)), 1.0)
+    out_day = np.where(np.isfinite(t_out), np.floor(np.minimum(t_out, n_days)), n_days)
+    np.add.at(net, (fy, out_day.astype(np.int64)), -1.0)
+    v = np.cumsum(net, axis=1)[:, :n_days]
+    groups = tuple(f"FY{y}" for y in range(first_fy, last_fy + 1)) + ("all",)
+    v = np.vstack([v, v.sum(axis=0, keepdims=True)])
+    return {"court_pending_uac_flagged_by_filing_fy": Series("stock", groups, v)}
 
 
 def _derived_series(c, n_days: int) -> dict[str, Series]:
@@ -413,7 +442,7 @@ def probe_draw(item: tuple[dict, list[Probe], int]) -> tuple[np.ndarray, dict[st
 
     sim_args, probes, draw = item
     sim = Simulation.shared(sim_args)
-    series = draw_series(sim.run_draw(draw))
+    series = draw_series(sim.run_draw(draw), sim.clock.origin)
     if "orr_referrals" in series:  # the one-line fluid model on this draw's own inputs
         referrals = series["orr_referrals"].values[-1]
         stay = sim.draw_params(draw)[fluid_reference.MEAN_STAY]

@@ -173,8 +173,12 @@ _add("UAC-F2017", "court_filings_uac_flagged", period="2016-10..2017-08")
 _add("UAC-P09", "court_filings_uac_flagged", period="2017-10..2018-05")
 _add("UAC-M01", "court_filings_uac", statistic="mean", period="2014-06")
 _add("UAC-P01", "court_pending_uac", statistic="end")
-# TRAC's children's backlog after the surge: held out of every choice and fit (issue 12)
-_add(["UAC-P2016-08", "UAC-P2017-08"], "court_pending_uac", statistic="end")
+# TRAC's children's backlog after the surge, as EOIR's records flag it (the flag narrowed in
+# January 2017, court.filing.uac_flag_rule), and its make-up by the fiscal year the case began
+# (TRAC 482, Table 1): held out of every choice and fit (issue 12)
+_add(["UAC-P2016-08", "UAC-P2017-08"], "court_pending_uac_flagged", statistic="end")
+for _y in range(2012, 2018):
+    _add(f"UAC-P2017-08-FY{_y}", "court_pending_uac_flagged_by_filing_fy", f"FY{_y}", "end")
 _add([f"BL-E{i:02d}" for i in range(4, 12)], "court_pending_total", statistic="end")
 _add("BL-E12", "court_pending_total", statistic="end", period="2021-03-31")
 _add("BL-E13", "court_pending_total", statistic="end", period="2023-03-31")

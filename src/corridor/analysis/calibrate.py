@@ -161,7 +161,7 @@ def target_values(item: tuple[dict, list[Probe], dict, int]) -> np.ndarray:
     sim.params = _apply(sim.params, overrides)
     if sim.sample:  # each draw samples around the candidate's values
         sim.base_params = _apply(sim.base_params, overrides)
-    return probe_values(draw_series(sim.run_draw(draw)), probes)
+    return probe_values(draw_series(sim.run_draw(draw), sim.clock.origin), probes)
 
 
 class Evaluator:

@@ -60,6 +60,8 @@ class Children:
         # immigration court (stages/court.py; codes in engine/docket.py)
         self.nta_never = np.zeros(n, dtype=bool)  # referred, but no NTA is ever filed
         self.t_file = np.full(n, np.inf)  # NTA filed with the court: the case begins
+        # EOIR's records flag the case as a child's (court.filing.uac_flag_rule, at filing)
+        self.uac_flagged = np.zeros(n, dtype=bool)
         self.t_counsel = np.full(n, np.inf)  # represented from (before the decision)
         self.counsel = np.zeros(n, dtype=np.int8)  # 0 none, 1 private, 2 legal aid
         self.t_hearing = np.full((n, 0), np.inf, dtype=np.float32)  # [child, hearing] starts
@@ -137,6 +139,7 @@ class Children:
         return {
             "nta_never_served": self.nta_never,
             "filed": when(self.t_file),
+            "uac_flagged": self.uac_flagged,
             "counsel": when(self.t_counsel),
             "counsel_type": pd.Categorical.from_codes(self.counsel, COUNSEL),
             **hearings,

@@ -252,6 +252,10 @@ def run(ctx: RunContext) -> None:
         return np.where(t < n_days, t, np.inf)
 
     c.t_file[idx] = t_file
+    # what EOIR's records flag as a child's case under the dated flag rule in force at filing (a
+    # measurement rule: from 2017 only a child still in ORR custody when the case is filed)
+    rule = ctx.params["court.filing.uac_flag_rule"].daily(clock.origin, n_days)[file_day]
+    c.uac_flagged[idx] = (rule < 0.5) | (c.t_orr_exit[idx] > t_file)
     c.t_counsel[idx] = r.t_counsel
     c.counsel[idx] = r.counsel
     c.t_hearing = np.full((c.n, dk.MAX_HEARINGS), np.inf, dtype=np.float32)
@@ -317,12 +321,11 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     tf, td = c.t_file, c.t_decision
     out.add("court_filings_uac", "flow", tally.flow(tf), unit="case")
     # what EOIR's records flag as a child's case under the dated flag rule (a measurement rule)
-    rule = ctx.params["court.filing.uac_flag_rule"].daily(clock.origin, n_days)[_day(tf, n_days)]
-    in_care = ctx.children.t_orr_exit[idx] > tf
-    flagged = (rule < 0.5) | in_care
+    flagged = ctx.children.uac_flagged[idx]
     out.add("court_filings_uac_flagged", "flow", tally.flow(tf, flagged), unit="case")
     pending = tally.stock(tf, td)
     out.add("court_pending_uac", "stock", pending, unit="case")
+    out.add("court_pending_uac_flagged", "stock", tally.stock(tf, td, flagged), unit="case")
     completions = tally.flow(td)
     out.add("court_completions_uac", "flow", completions, unit="case")
     # the 2014 priority docket's own universe: EOIR's priority-coded UC cases (UAC-R01..R10,

@@ -507,6 +507,8 @@ FAMILIES = {
     "cbp_census": "Census",
     "court_filings_uac": "Juvenile filings",
     "court_pending_uac": "Juvenile pending cases",
+    "court_pending_uac_flagged": "Juvenile pending cases",
+    "court_pending_uac_flagged_by_filing_fy": "Juvenile pending cases",
     "court_pending_total": "Total pending cases",
     "court_receipts_total": "Court receipts and completions",
     "court_completions_total": "Court receipts and completions",

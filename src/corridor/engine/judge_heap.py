@@ -1,9 +1,10 @@
-"""A binary min-heap of (free-from time, judge) pairs in two preallocated numpy arrays, for the
-docket kernel: the judge free soonest is on top; equal times go to the lower-numbered judge
+"""A binary min-heap of (time, id) pairs in two preallocated numpy arrays, for the kernels: the
+docket's judges (free from when, which judge) and the shelter kernel's events of the day (time
+ready or aging out, which child). The smallest time is on top; equal times go to the lower id
 (the order Python's ``heapq`` gives the tuples).
 
-Arrays rather than a list of tuples with ``heapq``: the kernel is compiled without numba's
-reference counting and allocates nothing, and a list grows. Every function is inlined into the
+Arrays rather than a list of tuples with ``heapq``: the kernels are compiled without numba's
+reference counting and allocate nothing, and a list grows. Every function is inlined into the
 kernel. The caller owns the storage (``times``, ``judges`` of the largest size ever needed) and
 passes the size explicitly.
 """

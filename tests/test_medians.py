@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from corridor.engine.medians import cell_medians
 from corridor.stages.court import daily_median
@@ -21,7 +22,7 @@ def _lexsort_median(cell, value, n_cells):
 
 def test_same_as_lexsort():
     rng = np.random.default_rng(7)
-    for n, n_cells in ((0, 5), (1, 3), (1000, 50), (20000, 3000)):
+    for n, n_cells in ((0, 5), (1, 3), (1000, 50), (20000, 3000), (5000, 7)):  # small, large cells
         cell = rng.integers(0, n_cells, n)
         # ties (rounded values) and wide ranges both
         value = np.where(rng.random(n) < 0.5, np.round(rng.exponential(300, n)),
@@ -38,3 +39,8 @@ def test_daily_median_shape_and_values():
     assert med.shape == (2, 3)
     assert med[1, 0] == 3.0 and med[0, 2] == 3.0
     assert np.isnan(med[0, 0]) and np.isnan(med[1, 1])
+
+
+def test_a_nan_value_is_refused():
+    with pytest.raises(ValueError, match="NaN"):
+        cell_medians(np.array([0, 1]), np.array([1.0, np.nan]), 2)

@@ -88,3 +88,45 @@ def test_one_pass_stock_and_child_days_equal_their_separate_tallies(rows, n_days
     cum = integral(t_in) - integral(t_out)
     days = np.diff(np.concatenate([np.zeros((cum.shape[0], 1)), cum], axis=1), axis=1)
     assert np.array_equal(tally.child_days(t_in, t_out, mask), days, equal_nan=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(times, st.integers(0, K - 1), st.integers(0, 5)), max_size=200),
+    n_days=st.integers(1, 30),
+)
+def test_flows_by_code_equal_one_masked_flow_per_code(rows, n_days):
+    t = np.array([r[0] for r in rows], dtype=np.float64)
+    country = np.array([r[1] for r in rows], dtype=np.int64)
+    code = np.array([r[2] for r in rows], dtype=np.int8)
+    tally = Tally(country, n_days)
+    got = tally.flows_by_code(t, code, 6)
+    assert got.shape == (6, K + 1, n_days)
+    for k in range(6):
+        assert np.array_equal(got[k], tally.flow(t, code == k))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.lists(st.tuples(times, st.floats(0, 10)), min_size=3, max_size=3),
+            st.integers(0, 3),
+            st.integers(0, K - 1),
+        ),
+        max_size=60,
+    ),  # fmt: skip
+    n_days=st.integers(1, 30),
+)
+def test_row_events_equal_the_flows_of_the_raveled_events(rows, n_days):
+    """A child's first n events (its hearings): the same counts and, to the last bit, the same
+    sums of weights as the flows over every [child, event] cell with the later cells empty."""
+    n = np.array([r[1] for r in rows], dtype=np.int64)
+    t = np.array([[e[0] for e in r[0]] for r in rows], dtype=np.float64).reshape(len(rows), 3)
+    w = np.array([[e[1] for e in r[0]] for r in rows], dtype=np.float64).reshape(len(rows), 3)
+    t[np.arange(3)[None, :] >= n[:, None]] = np.inf  # no event there
+    country = np.array([r[2] for r in rows], dtype=np.int64)
+    count, total = Tally(country, n_days).row_events(t, w, n)
+    per_event = Tally(np.repeat(country, 3), n_days)
+    assert np.array_equal(count, per_event.flow(t.ravel()))
+    assert np.array_equal(total, per_event.weighted_flow(t.ravel(), w.ravel()))

@@ -11,7 +11,8 @@ import numpy as np
 @numba.njit(cache=True)
 def cell_medians(cell, value, n_cells):
     """The median of ``value`` in each cell 0 .. n_cells - 1 (NaN where a cell has none); the
-    mean of the two middle values when a cell has an even number of them."""
+    mean of the two middle values when a cell has an even number of them. Values must not be
+    NaN."""
     n = cell.shape[0]
     counts = np.zeros(n_cells, np.int64)
     for i in range(n):
@@ -25,14 +26,36 @@ def cell_medians(cell, value, n_cells):
     grouped = np.empty(n, np.float64)
     for i in range(n):
         c = cell[i]
+        if value[i] != value[i]:
+            raise ValueError("cell_medians: a value is NaN")
         grouped[fill[c]] = value[i]
         fill[c] += 1
     med = np.full(n_cells, np.nan)
     for c in range(n_cells):
         k = counts[c]
+        a = starts[c]
         if k == 0:
             continue
-        seg = grouped[starts[c] : starts[c] + k]
-        seg.sort()
-        med[c] = (seg[(k - 1) // 2] + seg[k // 2]) / 2.0
+        if k <= _SMALL:
+            _insertion_sort(grouped, a, a + k)
+        else:
+            grouped[a : a + k].sort()
+        med[c] = (grouped[a + (k - 1) // 2] + grouped[a + k // 2]) / 2.0
     return med
+
+
+# a cell of at most this many values is sorted by insertion, in place (most cells hold a few
+# values: a slice and a call of the general sort per cell cost more than sorting them)
+_SMALL = 32
+
+
+@numba.njit(cache=True, inline="always")
+def _insertion_sort(x, lo, hi):
+    """Sort x[lo:hi] in place (values without NaN: times and waits)."""
+    for i in range(lo + 1, hi):
+        v = x[i]
+        j = i - 1
+        while j >= lo and x[j] > v:
+            x[j + 1] = x[j]
+            j -= 1
+        x[j + 1] = v

@@ -107,6 +107,29 @@ def _counts_and_sums_by_day(t_in, t_out, country, mask, n_days, n_in, n_out, s_i
         s_out[k, db] += b
 
 
+@numba.njit(cache=True)
+def _count_by_code_and_day(t, code, country, n_days, out):
+    """out[code, country, day] += 1 for every event at a time ``t`` in [0, n_days): the flows of
+    every outcome code in one pass (an event with a negative code is not counted)."""
+    for i in range(t.shape[0]):
+        k = code[i]
+        out[max(k, 0), country[i], _column(t[i], k >= 0, n_days)] += 1
+
+
+@numba.njit(cache=True)
+def _row_events_by_day(t, weights, n_per_row, country, n_days, count, total):
+    """For each row i, its first ``n_per_row[i]`` events at times ``t[i, :]``: count[country,
+    day] += 1 and total[country, day] += weight, in the order of the raveled [row, event] arrays
+    (so the sums are those of ``_sum_by_day`` on them, to the last bit: the events it skips are
+    those of the extra column)."""
+    for i in range(t.shape[0]):
+        k = country[i]
+        for h in range(n_per_row[i]):
+            d = _column(t[i, h], True, n_days)
+            count[k, d] += 1
+            total[k, d] += weights[i, h]
+
+
 _NO_MASK = np.zeros(0, dtype=np.bool_)
 
 
@@ -149,6 +172,32 @@ class Tally:
 
     def flow(self, t: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         return self._by_day(t, mask)
+
+    def flows_by_code(self, t: np.ndarray, code: np.ndarray, n_codes: int) -> np.ndarray:
+        """The flow of the events at times ``t`` for each code 0 .. n_codes - 1 (``code`` per
+        child), [code, group, day], in one pass: the same counts as ``flow(t, code == k)``."""
+        out = np.zeros((n_codes, self.k + 1, self.n_days + 1), dtype=np.int64)
+        codes = np.ascontiguousarray(code, dtype=np.int64)
+        if len(codes) and (codes.max() >= n_codes):
+            raise ValueError(f"codes must be below {n_codes}")
+        _count_by_code_and_day(np.ascontiguousarray(t, dtype=np.float64), codes, self.country,
+                               self.n_days, out)  # fmt: skip
+        return np.stack([self._with_all(x) for x in out])
+
+    def row_events(
+        self, t: np.ndarray, weights: np.ndarray, n_per_row: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each child's first ``n_per_row`` events at times ``t[child, :]`` (e.g. hearings):
+        their count and the sum of their ``weights`` per [group, day], in one pass over the
+        events that happened (the same numbers as ``flow`` and ``weighted_flow`` on the raveled
+        arrays, the country repeated per event)."""
+        shape = (self.k + 1, self.n_days + 1)
+        count, total = np.zeros(shape, dtype=np.int64), np.zeros(shape)
+        _row_events_by_day(np.ascontiguousarray(t, dtype=np.float64),
+                           np.ascontiguousarray(weights, dtype=np.float64),
+                           np.ascontiguousarray(n_per_row, dtype=np.int64), self.country,
+                           self.n_days, count, total)  # fmt: skip
+        return self._with_all(count), self._with_all(total)
 
     def stock(
         self, t_in: np.ndarray, t_out: np.ndarray, mask: np.ndarray | None = None

@@ -270,7 +270,7 @@ def run(ctx: RunContext) -> None:
     # removal orders: ICE executes the outstanding orders at a dated rate by kind of order (a
     # change of enforcement policy speeds up the orders already waiting); removed children may
     # set out again
-    ordered = np.isin(r.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
+    ordered = (r.outcome == dk.REMOVAL_IN_ABSENTIA) | (r.outcome == dk.REMOVAL_AFTER_HEARING)
     j = np.flatnonzero(ordered)
     u = uniforms(_seed(ctx, "removal"), idx[j], 4)
     t_removed = np.full(len(j), np.inf)
@@ -356,19 +356,17 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
         share = np.where(pending > 0, rep_pending / pending, np.nan)
     out.add("represented_share", "average", share, weight="court_pending_uac", unit="share")
 
-    def outcome_flow(*codes: int) -> np.ndarray:
-        return tally.flow(td, np.isin(c.outcome, codes))
-
-    in_absentia = outcome_flow(dk.REMOVAL_IN_ABSENTIA)
+    by_outcome = tally.flows_by_code(td, c.outcome, len(dk.OUTCOMES))  # [outcome, group, day]
+    in_absentia = by_outcome[dk.REMOVAL_IN_ABSENTIA]
     with np.errstate(divide="ignore", invalid="ignore"):
         ia_share = np.where(completions > 0, in_absentia / completions, np.nan)
     out.add("in_absentia_share", "average", ia_share, weight="court_completions_uac", unit="share")
-    out.add("relief_granted", "flow", outcome_flow(dk.RELIEF), unit="case")
-    out.add("terminated_or_closed", "flow", outcome_flow(dk.CLOSED), unit="case")
-    out.add("voluntary_departure", "flow", outcome_flow(dk.VOLUNTARY_DEPARTURE), unit="case")
-    removal = outcome_flow(dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING)
+    out.add("relief_granted", "flow", by_outcome[dk.RELIEF], unit="case")
+    out.add("terminated_or_closed", "flow", by_outcome[dk.CLOSED], unit="case")
+    out.add("voluntary_departure", "flow", by_outcome[dk.VOLUNTARY_DEPARTURE], unit="case")
+    removal = in_absentia + by_outcome[dk.REMOVAL_AFTER_HEARING]
     out.add("removal_ordered", "flow", removal, unit="case")
-    ordered = np.isin(c.outcome, (dk.REMOVAL_IN_ABSENTIA, dk.REMOVAL_AFTER_HEARING))
+    ordered = (c.outcome == dk.REMOVAL_IN_ABSENTIA) | (c.outcome == dk.REMOVAL_AFTER_HEARING)
     out.add("removal_ordered_priority", "flow", tally.flow(td, ordered & priority), unit="case")
     out.add("removal_in_absentia", "flow", in_absentia, unit="case")
     out.add(
@@ -384,10 +382,8 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("counsel_legal_aid", "flow", legal_aid, unit="child")
 
     # hearings and the judge time they use, by the child's country
-    per_hearing = Tally(np.repeat(c.country, dk.MAX_HEARINGS), n_days)
-    t_h = r.t_hearing.ravel()
-    out.add("court_hearings_uac", "flow", per_hearing.flow(t_h), unit="hearing")
-    judge_days = per_hearing._by_day(t_h, None, weights=r.work.ravel())
+    hearings, judge_days = tally.row_events(r.t_hearing, r.work, r.n_hearings)
+    out.add("court_hearings_uac", "flow", hearings, unit="hearing")
     out.add("court_judges", "stock", s["judges"], unit="judge")
     out.add("court_juvenile_judges", "stock", r.juvenile_judges, unit="judge")
     team_year = ctx.params["court.cost.judge_team_year"].daily(clock.origin, n_days)

@@ -64,7 +64,9 @@ class Children:
         self.uac_flagged = np.zeros(n, dtype=bool)
         self.t_counsel = np.full(n, np.inf)  # represented from (before the decision)
         self.counsel = np.zeros(n, dtype=np.int8)  # 0 none, 1 private, 2 legal aid
-        self.t_hearing = np.full((n, 0), np.inf, dtype=np.float32)  # [child, hearing] starts
+        # the court's hearing starts per case: (children's rows, [case, hearing] times); the
+        # [child, hearing] table ``t_hearing`` is built from it only when asked for
+        self.court_hearings: tuple[np.ndarray, np.ndarray] | None = None
         self.n_hearings = np.zeros(n, dtype=np.int8)
         self.relief_track = np.zeros(n, dtype=np.int8)  # 0 none, 1 asylum, 2 SIJ, 3 T/U
         self.t_petition = np.full(n, np.inf)  # USCIS decision on the relief track
@@ -77,6 +79,16 @@ class Children:
     @property
     def n(self) -> int:
         return len(self.t_arrival)
+
+    @property
+    def t_hearing(self) -> np.ndarray:
+        """[child, hearing] start times (inf: none; no columns before the court has run)."""
+        if self.court_hearings is None:
+            return np.full((self.n, 0), np.inf, dtype=np.float32)
+        rows, times = self.court_hearings
+        out = np.full((self.n, times.shape[1]), np.inf, dtype=np.float32)
+        out[rows] = times
+        return out
 
     def extend(self, t_arrival: np.ndarray, country: np.ndarray, **columns: np.ndarray) -> None:
         """Append children (at the end, so no existing row moves); other columns take their

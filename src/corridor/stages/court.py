@@ -258,8 +258,7 @@ def run(ctx: RunContext) -> None:
     c.uac_flagged[idx] = (rule < 0.5) | (c.t_orr_exit[idx] > t_file)
     c.t_counsel[idx] = r.t_counsel
     c.counsel[idx] = r.counsel
-    c.t_hearing = np.full((c.n, dk.MAX_HEARINGS), np.inf, dtype=np.float32)
-    c.t_hearing[idx] = r.t_hearing
+    c.court_hearings = (idx, r.t_hearing)
     c.n_hearings[idx] = r.n_hearings
     c.relief_track[idx] = r.track
     c.t_petition[idx] = within(r.t_petition)

@@ -36,6 +36,9 @@ def configs(draw):
         release_floor=np.full(n_days, float(draw(st.integers(0, 10)))),
         release_growth=np.full(n_days, draw(st.floats(0.0, 0.5))),
         release_window=np.full(n_days, float(draw(st.integers(0, 7)))),
+        transfer_floor=np.full(n_days, float(draw(st.integers(0, 10)))),
+        transfer_growth=np.full(n_days, draw(st.floats(0.0, 0.5))),
+        transfer_window=np.full(n_days, float(draw(st.integers(0, 7)))),
     )
 
 
@@ -86,6 +89,19 @@ def test_kernel_invariants(cfg):
     moved = np.bincount(day_of, minlength=n_days)
     assert (moved <= np.floor(cfg["transfer_cap"])).all()
     np.testing.assert_array_equal(moved, r.transfers)
+    # ... never more than the day's surge limit, which is never below the floor nor above the
+    # ceiling, and on a day when no child waits follows the recent transfers
+    assert (moved <= r.transfer_capacity).all()
+    tw, tg, tf = cfg["transfer_window"], cfg["transfer_growth"], cfg["transfer_floor"]
+    ceiling = np.floor(cfg["transfer_cap"])
+    assert (r.transfer_capacity <= ceiling).all()
+    assert (r.transfer_capacity >= np.minimum(ceiling, np.floor(tf))).all()
+    for d in range(n_days):
+        waiting = ((ref < d) & ~(r.assign < d) & (cfg["t_age_out"] > d)).any()
+        if not waiting:
+            past = moved[max(0, d - int(tw[d])) : d]
+            grown = max(tf[d], (1 + tg[d]) * (past.max() if len(past) else 0))
+            assert r.transfer_capacity[d] == min(ceiling[d], math.floor(grown))
     # releases (not transfers to ICE): never before the hazard made the child ready, never more
     # on a day than the case-management limit, and the limit follows its rule
     rel = placed & ~r.aged_out & (r.exit < n_days)
@@ -94,11 +110,16 @@ def test_kernel_invariants(cfg):
     assert np.all(r.exit[late] == np.floor(r.exit[late])), "a held release happens at a day start"
     per_day = np.bincount(r.exit[rel].astype(np.int64), minlength=n_days)
     assert (per_day <= r.release_capacity + 1e-9).all()
+    # (a day on which the limit held releases back counts at its limit before rounding)
     w, g, floor = cfg["release_window"], cfg["release_growth"], cfg["release_floor"]
+    raw = np.zeros(n_days)
     for d in range(n_days):
-        past = per_day[max(0, d - int(w[d])) : d]
-        expect = max(floor[d], (1 + g[d]) * (past.max() if len(past) else 0))
-        assert r.release_capacity[d] == math.floor(expect)
+        levels = [
+            raw[k] if per_day[k] >= r.release_capacity[k] else per_day[k]
+            for k in range(max(0, d - int(w[d])), d)
+        ]
+        raw[d] = max(floor[d], (1 + g[d]) * max(levels, default=0))
+        assert r.release_capacity[d] == math.floor(raw[d])
     # daily stocks are non-negative and match the records at the end of each day
     assert (r.standard_in_use >= 0).all() and (r.influx_in_use >= 0).all()
     for d in range(0, len(cap), 5):

@@ -126,6 +126,26 @@ def test_tight_beds_transfers_and_case_managers_agree_child_by_child(same_inputs
     assert np.mean(ours["aged_out"][left] == ref.aged_out[left]) >= 0.999
 
 
+def test_surge_growth_of_transfers_agrees_child_by_child(same_inputs):
+    """The same inputs with the surge limit on transfers binding (a low floor, slow growth):
+    both place every child at the same time and in the same bed."""
+    sim, x, _, _ = same_inputs
+    n_days = x.n_days
+    surge = replace(
+        x, transfer_cap=np.full(n_days, 400.0), transfer_floor=np.full(n_days, 30.0),
+        transfer_growth=np.full(n_days, 0.01), transfer_window=np.full(n_days, 7.0),
+    )  # fmt: skip
+    ours = kernel_outputs(surge)
+    ref = run_reference(surge)
+    referred = np.isfinite(x.t_referral)
+    r = placement.place(**surge.kernel_args())
+    bound = r.transfers >= r.transfer_capacity
+    assert np.mean(bound & (r.transfer_capacity < 400)) > 0.01, "the growth limit never bound"
+    share = agreement(ours["assign"][referred], ours["bed"][referred],
+                      ref.assign[referred], ref.bed[referred])  # fmt: skip
+    assert share >= 0.999, f"only {share:.4%} of children placed alike"
+
+
 def test_the_strong_check_can_fail(same_inputs):
     """With 10% fewer standard beds in the reference, the strong check must reject it."""
     _, x, _, ours = same_inputs

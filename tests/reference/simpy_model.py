@@ -60,6 +60,9 @@ class Inputs:
     release_floor: np.ndarray  # case-management limit: releases a day always possible
     release_growth: np.ndarray  # ... and the largest growth over the recent maximum
     release_window: np.ndarray  # ... looking back this many days
+    transfer_floor: np.ndarray  # transfers a day always possible (standing transport, intake)
+    transfer_growth: np.ndarray  # ... and their largest growth over the recent maximum
+    transfer_window: np.ndarray  # ... looking back this many days
 
     @property
     def n_days(self) -> int:
@@ -187,8 +190,14 @@ def run_reference(x: Inputs) -> Outputs:
     )  # fmt: skip
     waiting: deque = deque()  # (child, event) in order of referral: first in, first out
     held: deque = deque()  # (child, event): ready for release, waiting for a case manager
-    s = dict(cap=0, used_std=0, used_inf=0, open_inf=0, opening_day=None, moved=0, limit=0.0)
+    s = dict(
+        cap=0, used_std=0, used_inf=0, open_inf=0, opening_day=None, moved=0, limit=0.0,
+        move_limit=0.0, move_raw=0.0,
+    )  # fmt: skip
     released = [0] * n_days  # releases to sponsors per day
+    raw_limit = [0.0] * n_days  # each day's case-management limit, before and after rounding
+    whole_limit = [0.0] * n_days
+    moved = [0] * n_days  # children leaving CBP for a bed per day
 
     def assign_beds():
         # standard beds first, then influx beds that are taking children; a bed is used from
@@ -200,7 +209,7 @@ def run_reference(x: Inputs) -> Outputs:
                 waiting.popleft()
                 ev.succeed(None)
                 continue
-            if s["moved"] >= x.transfer_cap[min(int(env.now), n_days - 1)]:
+            if s["moved"] >= s["move_limit"]:
                 return
             if s["used_std"] < s["cap"]:
                 kind, key = STANDARD, "used_std"
@@ -210,6 +219,7 @@ def run_reference(x: Inputs) -> Outputs:
                 return
             s[key] += 1
             s["moved"] += 1
+            moved[min(int(env.now), n_days - 1)] += 1
             i, ev = waiting.popleft()
             ev.succeed(kind)
 
@@ -285,21 +295,42 @@ def run_reference(x: Inputs) -> Outputs:
         out.standard_in_use[d] = s["used_std"]
 
     def release_held(d):
+        # a day on which the limit held releases back counts at its limit before rounding
         w = int(round(x.release_window[d]))
-        recent = max(released[max(0, d - w) : d], default=0)
-        limit = max(x.release_floor[d], (1 + x.release_growth[d]) * recent)
+        levels = [
+            raw_limit[k] if released[k] >= whole_limit[k] else released[k]
+            for k in range(max(0, d - w), d)
+        ]
+        limit = max(x.release_floor[d], (1 + x.release_growth[d]) * max(levels, default=0))
+        raw_limit[d] = limit
         s["limit"] = math.floor(limit) if limit < math.inf else limit  # whole releases
+        whole_limit[d] = s["limit"]
         while held and released[d] < s["limit"]:
             i, ev = held.popleft()
             released[d] += 1
             leave(i, out.bed[i])
             ev.succeed()
 
+    def transfer_limit(d):
+        # transport and intake: grown by the growth share on a day that starts with children
+        # waiting; otherwise (1 + growth) x the most moved on a recent day; at least the floor,
+        # at most the surge ceiling. The unrounded limit carries over to the next day.
+        g = x.transfer_growth[d]
+        if any(x.t_age_out[i] > d for i, _ in waiting):  # children waiting who are not yet 18
+            grown = s["move_raw"] * (1 + g)
+        else:
+            w = int(round(x.transfer_window[d]))
+            grown = (1 + g) * max(moved[max(0, d - w) : d], default=0)
+        s["move_raw"] = min(x.transfer_cap[d], max(x.transfer_floor[d], grown))
+        limit = s["move_raw"]
+        return math.floor(limit) if limit < math.inf else limit
+
     def tick():
         for d in range(n_days):
             if d > 0:
                 record(d - 1)
             s["moved"] = 0
+            s["move_limit"] = transfer_limit(d)
             release_held(d)
             daily_decisions(d)
             assign_beds()  # new capacity takes waiting children at once

@@ -31,6 +31,7 @@ from corridor.analysis import hhs_daily
 DATA = Path(__file__).resolve().parent.parent / "data"
 FACT_FILES = (
     "facts_flows.csv", "facts_courts.csv", "facts_levers.csv", "facts_recent.csv", "facts_census.csv",
+    "facts_cbp_custody.csv",
 )  # fmt: skip
 FACTS = [DATA / "facts" / f for f in FACT_FILES]
 OUT = DATA / "backtest_facts.csv"
@@ -164,6 +165,15 @@ _add([
     "ORR-CEN-2018-12-13", "ORR-CEN-2018-12-17-AP", "ORR-CEN-2019-07-22", "ORR-CEN-2021-02-18",
     "ORR-CEN-2021-03-11", "ORR-CEN-2022-04-29", "ORR-CEN-2022-12-mid", "ORR-CEN-2023-10-13",
 ], "orr_census", statistic="mean")  # fmt: skip
+
+# children in Border Patrol custody, spring 2021 (facts_cbp_custody.csv: internal CBP counts
+# quoted by the press): no parameter is chosen from them, so they test the border stage's stock
+_add([
+    "CBP-CUS-2021-03-02", "CBP-CUS-2021-03-08", "CBP-CUS-2021-03-14", "CBP-CUS-2021-03-28",
+    "CBP-CUS-2021-04-06", "CBP-CUS-2021-04-11", "CBP-CUS-2021-04-28",
+], "cbp_census", statistic="mean")  # fmt: skip
+# children moved from CBP to ORR care in February 2021 (border.transfer_floor is chosen from it)
+_add("CBP-TRANS-2021-02", "orr_admissions")
 
 # --- immigration court (metric names of the court stage, issue 4) ---------------------------
 _add(["UAC-F2013", "UAC-F2014b", "UAC-F2016"], "court_filings_uac")

@@ -5,8 +5,12 @@ free to release it.
 Beds. Standard beds first, then influx beds, which open after a lead time when standard
 occupancy passes a threshold (or children wait) and stop taking children when occupancy falls.
 
-Transfers. At most ``transfer_cap[d]`` children leave CBP for a bed on day ``d`` (transport and
-intake capacity, binding in surges): the others keep waiting, first in first out, to the next day.
+Transfers. At most ``transfer_cap[d]`` children leave CBP for a bed on day ``d`` (the surge
+ceiling of transport and intake), and below it a surge limit: on a day that starts with children
+waiting, the limit is the previous day's times ``1 + transfer_growth[d]`` (transport and intake
+are added day by day while children wait); on a day when none waits, ``1 + transfer_growth[d]``
+times the most moved on one of the last ``transfer_window[d]`` days; never below
+``transfer_floor[d]``. The others keep waiting, first in first out, to the next day.
 A child given a bed at its referral (a free bed, a transfer left that day) is moved so that it
 arrives by its ``deadline`` (the TVPRA 72 hours, set by the border stage): its transport delay is
 cut to what is left. A child who waited (the "exceptional circumstances": no bed, or the day's
@@ -29,7 +33,9 @@ care starts, by a binary search on the cumulative pace.
 
 Case-management throughput. Releases of day ``d`` (to sponsors; a transfer to ICE at 18 needs no
 release) are at most ``K[d]``, the whole part of ``max(floor[d], (1 + growth[d]) * the most
-released on one of the last window days)``: releases per day cannot grow faster than case managers can be added. A child
+released on one of the last window days)``, where a day whose releases the limit held counts at
+its limit before rounding (so a growth of less than one child a day accumulates): releases per
+day cannot grow faster than case managers can be added. A child
 ready when the day's releases are used up waits (in care, in its bed), first ready first
 released, to the next day's start.
 
@@ -64,6 +70,7 @@ class PlacementResult:
     standard_in_use: np.ndarray  # standard beds occupied (or reserved), end of each day
     release_capacity: np.ndarray  # case-management release limit of each day (children)
     transfers: np.ndarray  # children leaving CBP for a bed each day
+    transfer_capacity: np.ndarray  # the day's transfer limit (children)
 
 
 @numba.njit(cache=True, inline="always")
@@ -126,7 +133,9 @@ class _Work(NamedTuple):
     standard_in_use: np.ndarray
     release_capacity: np.ndarray
     transfers: np.ndarray
+    transfer_capacity: np.ndarray  # per day: the transfer limit (whole children)
     released: np.ndarray  # per day: releases to sponsors
+    release_raw: np.ndarray  # per day: the release limit before rounding to whole children
     heap_time: np.ndarray  # today's events: a heap of (time ready or aging out, child)
     heap_child: np.ndarray  # ... (engine/judge_heap.py: by time, then child)
     later: _Later  # later days' events
@@ -143,7 +152,8 @@ class _Work(NamedTuple):
             ready=np.full(n, inf), influx_open=np.zeros(n_days, dtype=np.int64),
             influx_in_use=np.zeros(n_days, dtype=np.int64),
             standard_in_use=np.zeros(n_days, dtype=np.int64), release_capacity=np.zeros(n_days),
-            transfers=np.zeros(n_days, dtype=np.int64), released=np.zeros(n_days, dtype=np.int64),
+            transfers=np.zeros(n_days, dtype=np.int64), transfer_capacity=np.zeros(n_days),
+            released=np.zeros(n_days, dtype=np.int64), release_raw=np.zeros(n_days),
             heap_time=np.empty(events), heap_child=np.empty(events, np.int64),
             later=_Later(np.full(n_days + 1, -1, np.int64), np.empty(events),
                          np.empty(events, np.int64), np.empty(events, np.int64)),
@@ -155,13 +165,15 @@ class _Work(NamedTuple):
 def _place(
     ref_t, transport, work, cat, t_age_out,
     cap_std, influx_avail, open_thr, close_thr, lead_days,
-    pace, cum, transfer_cap, release_floor, release_growth, release_window, deadline, w,
+    pace, cum, transfer_cap, release_floor, release_growth, release_window, deadline,
+    transfer_floor, transfer_growth, transfer_window, w,
 ):  # fmt: skip
     n = ref_t.shape[0]
     n_days = cap_std.shape[0]
     assign, start, exit_t, ready, bed, aged = w.assign, w.start, w.exit_t, w.ready, w.bed, w.aged
     influx_open_d, influx_use_d, std_use_d = w.influx_open, w.influx_in_use, w.standard_in_use
     cap_rel_d, moved_d, released_d = w.release_capacity, w.transfers, w.released
+    raw_rel_d, cap_move_d = w.release_raw, w.transfer_capacity
     # (time ready or aging out, child) of children in care: today's on a heap, later days' on a
     # list per day (_Later)
     heap_time, heap_child, later = w.heap_time, w.heap_child, w.later
@@ -174,6 +186,7 @@ def _place(
     used_inf = 0
     open_inf = 0  # influx beds accepting children now
     opening_day = -1  # day on which requested influx beds open (-1: none requested)
+    move_limit = 0.0  # the transfer limit (not rounded), carried from day to day in a surge
     ptr = 0  # next referral not yet in the queue
     head = 0  # first child still waiting (queue is [head, ptr))
 
@@ -185,12 +198,33 @@ def _place(
             n_today = judge_heap.push(heap_time, heap_child, n_today, later.time[k],
                                       later.child[k])  # fmt: skip
             k = later.next[k]
-        # the day's release limit, from the releases of the last window days
-        best = 0
+        # the day's release limit, from the releases of the last window days; a day whose
+        # releases the limit held counts at its unrounded limit, so that a growth of less than
+        # one child a day still accumulates (rounded each day, it never would: a draw with a
+        # low growth and floor stayed at the floor for years while children piled up)
+        best = 0.0
         for k in range(max(0, d - release_window[d]), d):
-            best = max(best, released_d[k])
-        limit = np.floor(max(release_floor[d], (1.0 + release_growth[d]) * best))
+            level = raw_rel_d[k] if released_d[k] >= cap_rel_d[k] else float(released_d[k])
+            best = max(best, level)
+        raw_rel_d[d] = max(release_floor[d], (1.0 + release_growth[d]) * best)
+        limit = np.floor(raw_rel_d[d])
         cap_rel_d[d] = limit
+        # the day's transfer limit (transport and intake): while children wait in CBP it grows
+        # by the growth share a day; when none waits it follows the transfers needed (the most
+        # moved on one of the last window days, times 1 + growth); never below the floor, never
+        # above the surge ceiling
+        while head < ptr and t_age_out[head] <= t:  # turned 18 while waiting: to ICE, no bed
+            aged[head] = True
+            head += 1
+        if head < ptr:
+            grown = move_limit * (1.0 + transfer_growth[d])
+        else:
+            most = 0
+            for k in range(max(0, d - transfer_window[d]), d):
+                most = max(most, moved_d[k])
+            grown = (1.0 + transfer_growth[d]) * most
+        move_limit = min(transfer_cap[d], max(transfer_floor[d], grown))
+        cap_move_d[d] = np.floor(move_limit)
         # children made ready earlier and still waiting for a case manager go first
         while b_head < b_tail:
             i = backlog[b_head]
@@ -233,7 +267,7 @@ def _place(
                     aged[head] = True
                     head += 1
                     continue
-                if moved_d[d] >= transfer_cap[d]:
+                if moved_d[d] >= cap_move_d[d]:
                     break
                 if used_std < cap:
                     b = STANDARD
@@ -343,6 +377,9 @@ def place(
     release_growth: np.ndarray | float | None = None,
     release_window: np.ndarray | float | None = None,
     deadline: np.ndarray | None = None,
+    transfer_floor: np.ndarray | float | None = None,
+    transfer_growth: np.ndarray | float | None = None,
+    transfer_window: np.ndarray | float | None = None,
 ) -> PlacementResult:
     """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO, and
     release them by their hazard (see the module's docstring).
@@ -352,7 +389,9 @@ def place(
     ``transfer_cap``: children moved from CBP per day (None: no limit); ``release_floor``,
     ``release_growth``, ``release_window``: the case-management limit (None: no limit);
     ``deadline``: per child, the time by which a child placed at its referral arrives in care
-    (None: no deadline, every child takes its whole transport delay). Care
+    (None: no deadline, every child takes its whole transport delay); ``transfer_floor``,
+    ``transfer_growth``, ``transfer_window``: the surge limit on transfers below
+    ``transfer_cap`` (None: no surge limit). Care
     ends earlier at ``t_age_out`` (the 18th birthday); a child who turns 18 while still waiting
     gets no bed (``aged_out`` with ``start`` = inf). Daily arrays cover every day.
     """
@@ -365,6 +404,9 @@ def place(
     window = np.round(_daily(release_window, n_days, 0.0)).astype(np.int64)
     if np.any(window < 0) or np.any(window > MAX_WINDOW):
         raise ValueError(f"release window must be 0..{MAX_WINDOW} days")
+    t_window = np.round(_daily(transfer_window, n_days, 0.0)).astype(np.int64)
+    if np.any(t_window < 0) or np.any(t_window > MAX_WINDOW):
+        raise ValueError(f"transfer window must be 0..{MAX_WINDOW} days")
     w = _Work.empty(len(ref_t), n_days)
     _place(
         np.ascontiguousarray(ref_t, dtype=np.float64),
@@ -386,9 +428,12 @@ def place(
         np.full(len(ref_t), np.inf)
         if deadline is None
         else np.ascontiguousarray(deadline, dtype=np.float64),
+        np.ascontiguousarray(_daily(transfer_floor, n_days, np.inf)),
+        np.ascontiguousarray(_daily(transfer_growth, n_days, 0.0)),
+        np.ascontiguousarray(t_window),
         w,
     )
     return PlacementResult(
         w.assign, w.start, w.exit_t, w.bed, w.aged, w.ready, w.influx_open, w.influx_in_use,
-        w.standard_in_use, w.release_capacity, w.transfers,
+        w.standard_in_use, w.release_capacity, w.transfers, w.transfer_capacity,
     )  # fmt: skip

@@ -116,6 +116,9 @@ def run(ctx: RunContext) -> None:
         release_growth=_daily(params, "orr.release.case_management_growth", clock),
         release_window=_daily(params, "orr.release.case_management_window", clock),
         deadline=ctx.state["transfer_deadline"][order],  # TVPRA 72 h (the border stage's)
+        transfer_floor=_daily(params, "border.transfer_floor", clock),
+        transfer_growth=_daily(params, "border.transfer_growth", clock),
+        transfer_window=_daily(params, "border.transfer_window", clock),
     )  # fmt: skip
     children.sponsor_cat[order] = cat
     children.t_bed_assigned[order] = r.assign
@@ -141,6 +144,7 @@ def run(ctx: RunContext) -> None:
         "standard_in_use": r.standard_in_use,
         "release_capacity": r.release_capacity,
         "transfers": r.transfers,
+        "transfer_capacity": r.transfer_capacity,
     }
 
 

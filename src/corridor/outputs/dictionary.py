@@ -40,9 +40,18 @@ def load_dictionary() -> pd.DataFrame:
     return _table().reset_index(drop=True).copy()
 
 
+@cache
+def _rows() -> dict[str, dict[str, str]]:
+    """The dictionary as plain dicts: a lookup per value formatted (thousands in a report) is
+    then a dict access, not a pandas one."""
+    return {
+        m: dict(row) for m, row in zip(_table().index, _table().to_dict("records"), strict=True)
+    }
+
+
 def _field(metric: str, column: str) -> str | None:
-    t = _table()
-    return t.at[metric, column] if metric in t.index else None
+    row = _rows().get(metric)
+    return None if row is None else row[column]
 
 
 def better(metric: str) -> str | None:

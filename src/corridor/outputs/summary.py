@@ -32,11 +32,15 @@ STAT_TEXT = {"sum": "in the year", "peak": "peak", "end": "at year end", "mean":
 def headline_table(fiscal_years: pd.DataFrame) -> pd.DataFrame:
     """Rows (metric, statistic, label); columns the fiscal years; cells text (value, and the
     peak's date on a second line)."""
-    fy = fiscal_years[fiscal_years["group"] == "all"]
+    fy = fiscal_years[
+        (fiscal_years["group"] == "all") & fiscal_years["metric"].isin({m for m, _ in HEADLINES})
+    ]
+    # one split of the table rather than a scan of it per headline
+    by_headline = dict(tuple(fy.groupby(["metric", "statistic"], sort=False)))
     rows = {}
     for metric, stat in HEADLINES:
-        sel = fy[(fy["metric"] == metric) & (fy["statistic"] == stat)]
-        if sel.empty:
+        sel = by_headline.get((metric, stat))
+        if sel is None or sel.empty:
             continue
         by_year = sel.groupby("fiscal_year")
         med = by_year["value"].median()

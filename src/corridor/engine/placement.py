@@ -90,9 +90,14 @@ def ready_time(s, work, c, pace, cum, n_days):
     return lo + (target - cum[c, lo]) / pace[c, lo]
 
 
+_FREE = -1  # the last entry of _Later.first: its free entries
+
+
 class _Later(NamedTuple):
-    """Events of later days: a list per day (``first[d]``, then ``next``), the last entry
-    ``first[n_days]`` for every event after the simulated days. An event joins today's heap on
+    """Events of later days: a list per day (``first[d]``, then ``next``), ``first[n_days]`` for
+    every event after the simulated days, and ``first[FREE]`` the entries free again (an
+    event's entry is reused once its day has come, so the lists hold at most the children in
+    care, not every event of the run). An event joins today's heap on
     its day, so the heap holds one day's events, not every child in care: the order in which
     events come out, by (time, child), is the same, and a small heap is much faster (the heap
     of every child in care took three quarters of this kernel's time)."""
@@ -110,11 +115,17 @@ def _push(heap_time, heap_child, n_today, later, n_later, e, i, end, n_days):
     if e < end:
         return judge_heap.push(heap_time, heap_child, n_today, e, i), n_later
     d = min(int(e), n_days)
-    later.time[n_later] = e
-    later.child[n_later] = i
-    later.next[n_later] = later.first[d]
-    later.first[d] = n_later
-    return n_today, n_later + 1
+    k = later.first[_FREE]
+    if k >= 0:
+        later.first[_FREE] = later.next[k]
+    else:  # none free: a new entry
+        k = n_later
+        n_later += 1
+    later.time[k] = e
+    later.child[k] = i
+    later.next[k] = later.first[d]
+    later.first[d] = k
+    return n_today, n_later
 
 
 class _Work(NamedTuple):
@@ -155,7 +166,7 @@ class _Work(NamedTuple):
             transfers=np.zeros(n_days, dtype=np.int64), transfer_capacity=np.zeros(n_days),
             released=np.zeros(n_days, dtype=np.int64), release_raw=np.zeros(n_days),
             heap_time=np.empty(events), heap_child=np.empty(events, np.int64),
-            later=_Later(np.full(n_days + 1, -1, np.int64), np.empty(events),
+            later=_Later(np.full(n_days + 2, -1, np.int64), np.empty(events),
                          np.empty(events, np.int64), np.empty(events, np.int64)),
             backlog=np.empty(n, dtype=np.int64), held=np.zeros(n, dtype=np.bool_),
         )  # fmt: skip
@@ -197,7 +208,11 @@ def _place(
         while k >= 0:
             n_today = judge_heap.push(heap_time, heap_child, n_today, later.time[k],
                                       later.child[k])  # fmt: skip
-            k = later.next[k]
+            k_next = later.next[k]
+            later.next[k] = later.first[_FREE]  # the entry is free again
+            later.first[_FREE] = k
+            k = k_next
+        later.first[d] = -1
         # the day's release limit, from the releases of the last window days; a day whose
         # releases the limit held counts at its unrounded limit, so that a growth of less than
         # one child a day still accumulates (rounded each day, it never would: a draw with a

@@ -136,6 +136,7 @@ _add(
     _LOS,
     statistic="mean",
 )
+_add("ORR-LOS-2016", _LOS, statistic="mean")
 _add("ORR-LOS-2017", _LOS, statistic="mean", period="2017-10")
 _add("ORR-LOS-FY2019H1", _LOS, statistic="mean", period="2018-10..2019-03")
 _add("ORR-LOS-2019-07", _LOS, statistic="mean", period="2019-07")

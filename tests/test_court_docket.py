@@ -283,3 +283,19 @@ def test_uncoded_cases_share_the_general_dockets_judges_under_the_priority_order
     assert fifo.general_judge_days.sum() == 0.0
     assert fifo.juvenile_judge_days[days].mean() > 1.2 * got.mean()
     assert fifo.juvenile_judge_days[days].mean() < 2.0 * share.mean()
+
+
+def test_a_continued_hearing_goes_on_the_calendar_after_the_hearings_already_set():
+    """First in, first out is calendar order: the first case's continued hearing, requested when
+    its first hearing ends, waits behind the first hearings of the cases filed (and calendared)
+    before that, rather than going ahead of them because its case was filed first."""
+    t = np.arange(50) * 0.2
+    r = reduced(t, 1, 1.0, n_days=400, attend_unrepresented=1.0,
+                master_decision_unrepresented=0.0, max_continuances=1.0,
+                continuance_days=0.01)  # fmt: skip
+    assert r.n_hearings[0] >= 2
+    first_end = r.t_hearing[0, 0] + r.work[0, 0]  # one judge at full speed
+    calendared_before = t < first_end
+    calendared_before[0] = False
+    assert calendared_before.sum() >= 2
+    assert (r.t_hearing[calendared_before, 0] < r.t_hearing[0, 1]).all()

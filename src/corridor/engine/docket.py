@@ -16,10 +16,15 @@ One loop over days, compiled with numba. Each day:
    when the share gives a whole number), so with exponential hearing times the docket is an
    M/M/c queue. A free judge takes the next hearing request in docket order:
 
-   - first in, first out: earliest filing first;
+   - first in, first out: in the order the requests were calendared (a first hearing when it
+     is ready, a continued, reset or status hearing when it is requested: it goes on the
+     calendar after the hearings already set, as judges set the next date at the end of their
+     calendar, not ahead of every case filed later);
    - priority (the 2014 docket): only the priority-coded cases (DHS's code on the NTA) filed
-     while the priority order was in force are on the children's docket, earliest first; the
-     others (the backlog, uncoded cases) were docketed as before, on the general docket (5);
+     while the priority order was in force are on the children's docket, earliest filing first
+     (every hearing of a priority case ahead of later priority cases: the docket moved its
+     cases along); the others (the backlog, uncoded cases) were docketed as before, on the
+     general docket (5), in calendar order;
    - last in, first out: latest filing first.
 
    The order is read every day; when it changes the waiting requests are re-sorted. A request
@@ -45,8 +50,8 @@ One loop over days, compiled with numba. Each day:
    relief, termination, voluntary departure or a removal order.
 5. **The general docket.** Under the priority order the judges not on the children's docket
    split their time between the uncoded children's cases and the other cases in proportion to
-   pending cases (each case weight 1); the children's requests take their share first in,
-   first out, one hearing at a time (a judge-day budget, a deficit carried to the next day).
+   pending cases (each case weight 1); the children's requests take their share in calendar
+   order, one hearing at a time (a judge-day budget, a deficit carried to the next day).
 6. **The other docket.** Judges' time not used by children's hearings completes other cases
    at the dated rate per judge-year; other receipts arrive as a daily flow.
 
@@ -241,11 +246,12 @@ def run(
     state = CaseState.empty(cases.n)
     n_days = days.n_days
     most_judges = int(np.ceil(np.max(days.judges, initial=0.0))) + 1
+    order_changes = int(np.count_nonzero(np.diff(days.order)))
     series = Series.empty(n_days)
     _docket(
         cases, days.stacked(), ROW, np.ascontiguousarray(visa_wait_years, dtype=np.float64),
         float(other_pending0), np.array(tuple(keys), dtype=np.uint64), state,
-        Workspace.empty(cases.n, n_days, most_judges), series,
+        Workspace.empty(cases.n, n_days, most_judges, order_changes), series,
     )  # fmt: skip
     t_counsel, counsel = _counsel_before_decision(cases, state, days.n_days)
     return DocketResult(
@@ -266,25 +272,41 @@ def _counsel_before_decision(cases: Cases, s: CaseState, n_days: int):
 
 
 @numba.njit(cache=True, inline="always")
-def _key(i, order, priority, n):
-    """The docket key of case i (smallest first). Cases are numbered in order of filing, so
-    the number itself orders by filing time; a backlog case under the priority order sorts
-    after every priority case."""
-    if order == LIFO:
-        return -i
-    if order == PRIORITY and not priority[i]:
-        return i + n
-    return i
+def _calendar(i, calendar_case, calendar_count):
+    """Calendar case i's hearing request: its place in the order requests were calendared (the
+    next number), recorded so that ``calendar_case[place]`` gives the case back."""
+    place = calendar_count[0]
+    calendar_case[place] = i
+    calendar_count[0] = place + 1
+    return place
 
 
 @numba.njit(cache=True, inline="always")
-def _case(key, order, n):
+def _key(i, order, priority, calendar_case, calendar_count):
+    """The docket key of case i's request (smallest first). First in, first out is the order in
+    which the requests were calendared: a continued or reset hearing goes on the calendar after
+    the hearings already set (a judge sets the next date at the end of the calendar), not ahead
+    of every later case. The priority docket moved its cases along in order of filing, a
+    priority case's later hearings ahead of later priority cases; a backlog case sorts after
+    every priority case. Last in, first out takes the latest filing first. (Cases are numbered
+    in order of filing.)"""
+    if order == LIFO:
+        return -i
+    if order == PRIORITY:
+        n = priority.shape[0]
+        return i if priority[i] else i + n
+    return _calendar(i, calendar_case, calendar_count)
+
+
+@numba.njit(cache=True, inline="always")
+def _case(key, order, priority, calendar_case):
     """The case of a docket key (the inverse of ``_key``)."""
     if order == LIFO:
         return -key
-    if key >= n:
-        return key - n
-    return key
+    if order == PRIORITY:
+        n = priority.shape[0]
+        return key - n if key >= n else key
+    return calendar_case[key]
 
 
 @numba.njit(cache=True, inline="always")
@@ -310,7 +332,10 @@ class Workspace(NamedTuple):
     first_due: np.ndarray  # per day: the first of the first hearings due that day by a rule
     next_due: np.ndarray  # per case: the next case in the same day's list of due hearings
     docket: np.ndarray  # the children's docket: a queue of keys (engine/int_queue.py, _key)
-    general: np.ndarray  # the uncoded children's requests on the general docket: a queue of cases
+    general: np.ndarray  # the uncoded children's requests on the general docket: a queue of
+    # their places on the calendar (first calendared, first heard)
+    calendar_case: np.ndarray  # per place on the calendar: the case whose request it is
+    calendar_count: np.ndarray  # [0]: places used so far
     scratch: np.ndarray  # per case: room to key the waiting cases again when the order changes
     arrival_time: np.ndarray  # today's requests not ready at the start of the day: a heap of
     arrival_case: np.ndarray  # ... (ready time, case), joining the docket when they are ready
@@ -319,14 +344,20 @@ class Workspace(NamedTuple):
     on_heap: np.ndarray  # judge k is on the heap
 
     @staticmethod
-    def empty(n_cases: int, n_days: int, most_judges: int) -> Workspace:
+    def empty(n_cases: int, n_days: int, most_judges: int, order_changes: int = 0) -> Workspace:
+        # places on the calendar: each case calendars at most one request per hearing, and its
+        # waiting request is calendared again when the docket order changes
+        n_places = max(n_cases * (MAX_HEARINGS + order_changes), 1)
         return Workspace(
             first_ready=np.full(n_days + 1, -1, np.int64),
             first_due=np.full(n_days + 1, -1, np.int64),
             next_due=np.full(max(n_cases, 1), -1, np.int64),
-            # _key's range: -i (last in, first out), i, or i + n (backlog under the priority order)
-            docket=int_queue.new(-n_cases, 2 * n_cases),
-            general=int_queue.new(0, max(n_cases - 1, 0)),
+            # _key's range: -i (last in, first out), i or i + n (priority order), a place on the
+            # calendar (first in, first out)
+            docket=int_queue.new(-n_cases, max(2 * n_cases, n_places)),
+            general=int_queue.new(0, n_places - 1),
+            calendar_case=np.empty(n_places, np.int64),
+            calendar_count=np.zeros(1, np.int64),
             scratch=np.empty(max(n_cases, 1), np.int64),
             arrival_time=np.empty(max(n_cases, 1)),
             arrival_case=np.empty(max(n_cases, 1), np.int64),
@@ -359,6 +390,7 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
     n_days = daily.shape[1]
     first_ready, first_due, next_due = work.first_ready, work.first_due, work.next_due
     docket, general = work.docket, work.general
+    calendar_case, calendar_count = work.calendar_case, work.calendar_count
     arrival_time, arrival_case = work.arrival_time, work.arrival_case
     n_arriving = 0  # today's requests for the children's docket that are not ready yet
     other_pending, other_done = series.other_pending, series.other_completions
@@ -420,26 +452,30 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
             # order (under the priority order the uncoded ones wait on the general docket)
             scratch = work.scratch
             for k in range(n_waiting):
-                scratch[k] = _case(int_queue.pop(docket, n_waiting - k), order, n)
+                scratch[k] = _case(int_queue.pop(docket, n_waiting - k), order, s.priority, calendar_case)
             for k in range(n_general):
-                scratch[n_waiting + k] = int_queue.pop(general, n_general - k)
+                scratch[n_waiting + k] = calendar_case[int_queue.pop(general, n_general - k)]
             m = n_waiting + n_general
             n_waiting, n_general = 0, 0
             for k in range(m):
                 i = scratch[k]
                 if new_order == PRIORITY and not s.priority[i]:
-                    n_general = int_queue.push(general, n_general, i)
+                    place = _calendar(i, calendar_case, calendar_count)
+                    n_general = int_queue.push(general, n_general, place)
                 else:
-                    n_waiting = int_queue.push(docket, n_waiting, _key(i, new_order, s.priority, n))
+                    key = _key(i, new_order, s.priority, calendar_case, calendar_count)
+                    n_waiting = int_queue.push(docket, n_waiting, key)
             order = new_order
             if order != PRIORITY:
                 general_budget = 0.0
         i = first_ready[d]
         while i >= 0:
             if order == PRIORITY and not s.priority[i]:
-                n_general = int_queue.push(general, n_general, i)
+                place = _calendar(i, calendar_case, calendar_count)
+                n_general = int_queue.push(general, n_general, place)
             elif s.t_requested[i] <= d:
-                n_waiting = int_queue.push(docket, n_waiting, _key(i, order, s.priority, n))
+                key = _key(i, order, s.priority, calendar_case, calendar_count)
+                n_waiting = int_queue.push(docket, n_waiting, key)
             else:  # ready later today: joins the docket then (a judge does not wait for it
                 # while a request that is ready waits)
                 n_arriving = judge_heap.push(arrival_time, arrival_case, n_arriving,
@@ -496,8 +532,9 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
                 while n_arriving > 0 and arrival_time[0] <= t_join:
                     j = arrival_case[0]
                     n_arriving = judge_heap.pop(arrival_time, arrival_case, n_arriving)
-                    n_waiting = int_queue.push(docket, n_waiting, _key(j, order, s.priority, n))
-                i = _case(int_queue.pop(docket, n_waiting), order, n)
+                    key = _key(j, order, s.priority, calendar_case, calendar_count)
+                    n_waiting = int_queue.push(docket, n_waiting, key)
+                i = _case(int_queue.pop(docket, n_waiting), order, s.priority, calendar_case)
                 n_waiting -= 1
                 start = max(free_from, float(d), s.t_requested[i])
                 wk = _hear(i, start, d, n_days, cases, daily, row, visa, keys, s)
@@ -512,7 +549,8 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
         while n_arriving > 0:  # the rest of today's requests wait for tomorrow's judges
             j = arrival_case[0]
             n_arriving = judge_heap.pop(arrival_time, arrival_case, n_arriving)
-            n_waiting = int_queue.push(docket, n_waiting, _key(j, order, s.priority, n))
+            key = _key(j, order, s.priority, calendar_case, calendar_count)
+            n_waiting = int_queue.push(docket, n_waiting, key)
 
         # 4c. under the priority order the uncoded children's cases were docketed as before, on
         # the general docket: the judges not on the children's docket share their time between
@@ -523,7 +561,7 @@ def _docket(cases, daily, row, visa, other_pending0, keys, s, work, series):
         if order == PRIORITY and pending_uncoded > 0:
             general_budget += free_judges * pending_uncoded / (pending_uncoded + pending_other)
             while n_general > 0 and general_budget > 0.0:
-                i = int_queue.pop(general, n_general)
+                i = calendar_case[int_queue.pop(general, n_general)]
                 n_general -= 1
                 wk = _hear(i, max(float(d), s.t_requested[i]), d, n_days, cases, daily, row, visa, keys,
                            s)  # fmt: skip

@@ -20,9 +20,9 @@ decisions, and the execution of removal orders.
 * **Hearing deadline.** Under a dated rule (H.R. 5230's 14 days; none in history) a child
   screened while it is in force gets the first hearing within N days of screening: DHS files by
   then and the hearing is held with judge time taken from the rest of the docket.
-* **After the order.** ICE executes outstanding removal orders at a dated rate per year, by kind
-  of order (a child ordered removed in absentia is harder to find); a change of enforcement
-  policy speeds up the orders already waiting. Removed children may set out again (weakly
+* **After the order.** ICE executes outstanding removal orders at a rate per year, by kind
+  of order (a child ordered removed in absentia is harder to find), times a dated enforcement
+  factor; a change of enforcement policy speeds up the orders already waiting. Removed children may set out again (weakly
   evidenced; a flow metric only, not new arrivals).
 * **Aging out.** A youth who turned 18 before filing for asylum loses USCIS jurisdiction when the
   dated rule says so; the SIJ state-court order must come before the state's age limit (18, or
@@ -276,7 +276,11 @@ def run(ctx: RunContext) -> None:
     for kind, code in (("in_absentia", dk.REMOVAL_IN_ABSENTIA),
                        ("after_hearing", dk.REMOVAL_AFTER_HEARING)):  # fmt: skip
         k = r.outcome[j] == code
-        rate = _daily(ctx, "court.removal.execution_rate", kind) / DAYS_PER_YEAR
+        rate = (
+            _daily(ctx, "court.removal.execution_rate", kind)
+            * _daily(ctx, "court.removal.enforcement_factor", kind)
+            / DAYS_PER_YEAR
+        )
         t_removed[k] = hazard_times(r.t_decision[j][k], _exp(u[k, 1]), rate)
     t_removed = within(t_removed)
     rem_day = _day(t_removed, n_days)

@@ -94,13 +94,12 @@ _FREE = -1  # the last entry of _Later.first: its free entries
 
 
 class _Later(NamedTuple):
-    """Events of later days: a list per day (``first[d]``, then ``next``), ``first[n_days]`` for
-    every event after the simulated days, and ``first[FREE]`` the entries free again (an
-    event's entry is reused once its day has come, so the lists hold at most the children in
-    care, not every event of the run). An event joins today's heap on
-    its day, so the heap holds one day's events, not every child in care: the order in which
-    events come out, by (time, child), is the same, and a small heap is much faster (the heap
-    of every child in care took three quarters of this kernel's time)."""
+    """The events of later days. ``first[d]`` starts the list of day ``d`` (then ``next``),
+    ``first[n_days]`` the list of events after the simulated days, ``first[_FREE]`` the entries
+    free again. On its day an event joins the heap of that day's events, so the heap holds one
+    day's events rather than every child in care (that heap took three quarters of this kernel's
+    time); events still come out by (time, child). An entry is reused once its day has come, so
+    the lists hold at most the children in care, not every event of the run."""
 
     first: np.ndarray
     time: np.ndarray

@@ -44,9 +44,8 @@ def load_dictionary() -> pd.DataFrame:
 def _rows() -> dict[str, dict[str, str]]:
     """The dictionary as plain dicts: a lookup per value formatted (thousands in a report) is
     then a dict access, not a pandas one."""
-    return {
-        m: dict(row) for m, row in zip(_table().index, _table().to_dict("records"), strict=True)
-    }
+    table = _table()
+    return dict(zip(table.index, table.to_dict("records"), strict=True))
 
 
 def _field(metric: str, column: str) -> str | None:

@@ -40,7 +40,7 @@ def headline_table(fiscal_years: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for metric, stat in HEADLINES:
         sel = by_headline.get((metric, stat))
-        if sel is None or sel.empty:
+        if sel is None:  # not in this table
             continue
         by_year = sel.groupby("fiscal_year")
         med = by_year["value"].median()

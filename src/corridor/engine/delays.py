@@ -16,7 +16,8 @@ scaling:
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
+
+from corridor.engine.normal_quantile import normal_quantile
 
 SHAPES = ("uniform", "exponential", "lognormal", "fixed")
 _TINY = 1e-300  # keeps log(0) and the normal quantile of 0 or 1 finite
@@ -31,7 +32,7 @@ def quantile(shape: str, q: np.ndarray, cv: np.ndarray | float = 1.0) -> np.ndar
         return -np.log(np.maximum(1.0 - q, _TINY))
     if shape == "lognormal":
         s2 = np.log1p(np.asarray(cv, dtype=np.float64) ** 2)
-        z = ndtri(np.clip(q, _TINY, 1.0 - 1e-16))
+        z = normal_quantile(np.clip(q, _TINY, 1.0 - 1e-16))
         return np.exp(np.sqrt(s2) * z - s2 / 2.0)
     if shape == "fixed":
         return np.ones_like(q)

@@ -250,3 +250,17 @@ def test_spending_becomes_cost_metrics_that_add_to_the_total():
     assert m.series("cost_ice")[day] == pytest.approx(334e6 / 412)
     costs = sum(m.series(k) for k in m.metrics if k.startswith("cost_") and k != "cost_total")
     np.testing.assert_allclose(costs, m.series("cost_total"), rtol=1e-12)
+
+
+def test_spending_lines_name_a_shipped_scenario_by_its_place_in_the_package(tmp_path):
+    """The same on every machine, so outputs of two installs compare byte for byte; a user's
+    own file keeps the name the user gave it."""
+    from corridor.scenarios.loader import LIBRARY
+    from corridor.scenarios.spending import lines_table, scenario_file_label
+
+    shipped = LIBRARY / "house-2014.yaml"
+    assert scenario_file_label(str(shipped)) == "corridor/scenarios/library/house-2014.yaml"
+    mine = tmp_path / "mine.yaml"
+    assert scenario_file_label(str(mine)) == str(mine)
+    sc = loader.load("house-2014")
+    assert {row["file"] for row in lines_table(sc)} == {"corridor/scenarios/library/house-2014.yaml"}

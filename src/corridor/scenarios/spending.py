@@ -13,11 +13,13 @@ exists in every run, zero when a scenario gives no aid.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
 from corridor.engine.clock import Clock
 from corridor.outputs.metrics import DailyMetrics
+from corridor.scenarios.loader import LIBRARY
 
 ALWAYS = ("cost_aid",)
 
@@ -43,11 +45,22 @@ def add_outlays(scenario, clock: Clock, out: DailyMetrics) -> None:
         out.add(name, "flow", values, unit="USD")
 
 
+def scenario_file_label(where: str) -> str:
+    """How an output names a scenario file: a shipped scenario by its place in the package
+    (``corridor/scenarios/library/house-2014.yaml``, the same on every machine, so two runs'
+    outputs compare byte for byte), a user's file as the user named it."""
+    try:
+        inside = Path(where).resolve().relative_to(LIBRARY.resolve())
+    except (ValueError, OSError):
+        return where
+    return f"corridor/scenarios/library/{inside.as_posix()}"
+
+
 def lines_table(scenario) -> list[dict]:
     """The spending lines, one dict each, for outputs and checks."""
     return [
         {
-            "file": where,
+            "file": scenario_file_label(where),
             "agency": line.agency,
             "item": line.item or "",
             "amount": line.amount,

@@ -101,9 +101,11 @@ def court_block(b: pd.DataFrame) -> str:
     return (
         "**The court's held-out facts** (chosen before fitting, listed in "
         "`calibration/court/calibration.yaml`, never targets of the fit): the test of the court, "
-        "whatever the errors are. A held-out fact whose role reads *calibration target* was the "
-        "target of an older hand choice that the fit kept (its parameter's `calibrated_to` says "
-        "`how: chosen`), so it is not a clean test either.\n\n" + _table(FACT_HEADER, fact_rows(b, held)) +
+        "whatever the errors are. A held-out fact whose role reads *calibration target* is not a "
+        "clean test either: an older hand choice that the fit kept was tuned to it (its "
+        "parameter's `calibrated_to` says `how: chosen`), or its period contains a target's "
+        "period for the same quantity (`backtest.csv`'s `calibrated_by` says `via` that target: "
+        "UAC-R07 and R10 contain UAC-R02's ten months).\n\n" + _table(FACT_HEADER, fact_rows(b, held)) +
         "\n**The court's calibration targets** (the values of the fitted court parameters were "
         "chosen to meet these; they show the fit, not the model's validity).\n\n" +
         _table(FACT_HEADER, fact_rows(b, targets)) + _chosen_block(b, set(held) | set(targets))

@@ -55,3 +55,27 @@ def test_constant_hazard_gives_exponential_waits_and_a_change_acts_on_those_wait
 def test_a_wait_that_never_started_or_ends_after_the_last_day_has_no_event():
     t = event_times(np.array([np.nan, np.inf, 0.0]), np.array([1.0, 1.0, 1e9]), np.ones(5))
     assert np.isinf(t).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.lists(st.one_of(st.just(0.0), st.floats(0, 0.2)), min_size=60, max_size=400),
+    items=st.lists(
+        st.tuples(st.one_of(st.floats(-3, 420), st.just(np.inf)), st.floats(0, 40)), max_size=60
+    ),
+)
+def test_long_waits_equal_the_numpy_definition(rate, items):
+    """Slow hazards over hundreds of days (waits of months, days without a rate, waits that end
+    after the last day): the same times as the numpy search."""
+    t0 = np.array([x[0] for x in items], dtype=np.float64)
+    e = np.array([x[1] for x in items], dtype=np.float64)
+    rate = np.array(rate)
+    assert np.array_equal(event_times(t0, e, rate), numpy_definition(t0, e, rate))
+
+
+def test_a_slow_hazard_over_years_equals_the_numpy_definition():
+    rng = np.random.default_rng(11)
+    rate = np.where(rng.random(6000) < 0.1, 0.0, rng.uniform(0.0005, 0.05, 6000))
+    t0 = rng.uniform(-2, 6100, 100_000)
+    e = rng.exponential(size=t0.size) * rng.choice([0.01, 1.0, 30.0], size=t0.size)
+    assert np.array_equal(event_times(t0, e, rate), numpy_definition(t0, e, rate))

@@ -299,3 +299,22 @@ def test_a_continued_hearing_goes_on_the_calendar_after_the_hearings_already_set
     calendared_before[0] = False
     assert calendared_before.sum() >= 2
     assert (r.t_hearing[calendared_before, 0] < r.t_hearing[0, 1]).all()
+
+
+def test_a_child_number_beyond_32_bits_is_refused_not_wrapped():
+    """The kernel numbers cases and children in 32 bits: a larger child index must stop the run
+    with a clear error instead of wrapping round to another child's random numbers."""
+    n = 3
+    t = np.arange(n, dtype=float)
+    cases = dk.Cases(
+        t_file=t, t_ready=t.copy(), t_private=np.full(n, np.inf), country=np.zeros(n, np.int64),
+        t_18=np.full(n, np.inf), t_sij_limit=np.full(n, np.inf), track=np.zeros(n, np.int8),
+        u=np.full((n, len(dk.U_COLS)), 0.5), e=np.ones((n, len(dk.E_COLS))),
+        child=np.array([0, 1, 2**31], dtype=np.int64), t_deadline=np.full(n, np.inf),
+        coded=np.ones(n, np.bool_),
+    )  # fmt: skip
+    days = DocketDay.constant(10, judges=1.0, juvenile_weight=1.0, order=np.zeros(10),
+                              work_master=0.1, work_merits=0.1, other_receipts=0.0,
+                              other_per_judge_day=1.0, notice_proven=1.0)  # fmt: skip
+    with pytest.raises(ValueError, match="32-bit"):
+        dk.run(cases, days, np.zeros((5, 10)), 0.0, (11, 12, 13))

@@ -127,7 +127,7 @@ E_PREP, E_USCIS, E_STATE_COURT, E_I360, E_MERITS_LAG, E_STATUS_LAG, E_VENUE = ra
 # Case and child numbers are 32-bit and per-case counters 8-bit in the kernel: a hearing
 # reads a dozen per-case arrays at cases heard in about the order they were filed, so the
 # narrower an array, the more of the next cases' entries share a cache line already loaded
-# (about 12% less kernel time than 64-bit arrays on a full-baseline draw, same results).
+# (about 8-12% less kernel time than 64-bit arrays on a full-baseline draw, same results).
 _INT32_LIMIT = 2**31 - 1
 
 

@@ -25,6 +25,15 @@ def numpy_definition(t0, e, rate):
     return np.where(inside & (rate[kk] > 0), t, np.inf)
 
 
+def assert_same_as_numpy(rate, items):
+    """The kernel's times for (start, exponential) ``items`` under ``rate`` equal the numpy
+    definition's, to the last bit."""
+    t0 = np.array([x[0] for x in items], dtype=np.float64)
+    e = np.array([x[1] for x in items], dtype=np.float64)
+    rate = np.array(rate)
+    assert np.array_equal(event_times(t0, e, rate), numpy_definition(t0, e, rate))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     rate=st.lists(st.one_of(st.just(0.0), st.floats(0, 3)), min_size=1, max_size=40),
@@ -33,10 +42,7 @@ def numpy_definition(t0, e, rate):
     ),
 )
 def test_kernel_equals_the_numpy_definition(rate, items):
-    t0 = np.array([x[0] for x in items], dtype=np.float64)
-    e = np.array([x[1] for x in items], dtype=np.float64)
-    rate = np.array(rate)
-    assert np.array_equal(event_times(t0, e, rate), numpy_definition(t0, e, rate))
+    assert_same_as_numpy(rate, items)
 
 
 def test_constant_hazard_gives_exponential_waits_and_a_change_acts_on_those_waiting():
@@ -67,10 +73,7 @@ def test_a_wait_that_never_started_or_ends_after_the_last_day_has_no_event():
 def test_long_waits_equal_the_numpy_definition(rate, items):
     """Slow hazards over hundreds of days (waits of months, days without a rate, waits that end
     after the last day): the same times as the numpy search."""
-    t0 = np.array([x[0] for x in items], dtype=np.float64)
-    e = np.array([x[1] for x in items], dtype=np.float64)
-    rate = np.array(rate)
-    assert np.array_equal(event_times(t0, e, rate), numpy_definition(t0, e, rate))
+    assert_same_as_numpy(rate, items)
 
 
 def test_a_slow_hazard_over_years_equals_the_numpy_definition():

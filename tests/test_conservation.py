@@ -14,6 +14,7 @@ STATES = (
     "released",
     "discharged_other",
     "transferred_ice",
+    "reunified_court",
 )
 
 
@@ -28,9 +29,10 @@ def states_at(c, t: float) -> dict[str, np.ndarray]:
         "returned": left_cbp & c.returned,
         "expelled": left_cbp & c.expelled,
         "in_orr": in_orr,
-        "released": out & ~c.aged_out & ~c.discharged_other,
+        "released": out & ~c.aged_out & ~c.discharged_other & ~c.court_release,
         "discharged_other": out & c.discharged_other,
         "transferred_ice": out & c.aged_out,
+        "reunified_court": out & c.court_release,
     }
 
 
@@ -46,12 +48,16 @@ def test_each_child_in_exactly_one_state(baseline_2013_2020):
 
 
 def test_cumulative_arrivals_equal_sum_of_stocks(baseline_2013_2020):
-    """arrivals (Border Patrol and ports of entry) = returned + expelled + in CBP + in ORR +
-    released + discharged by another route + transferred to ICE (from ORR or, for children who
-    turned 18 while waiting, from CBP), on every day."""
+    """arrivals (Border Patrol and ports of entry) + children separated from a parent = returned
+    + expelled + in CBP + in ORR + released + discharged by another route + transferred to ICE
+    (from ORR or, for children who turned 18 while waiting, from CBP) + discharged under the
+    Ms. L order, on every day."""
     m = baseline_2013_2020.draws[0].metrics
     assert m.series("arrivals_ports").sum() > 0
-    arrivals = np.cumsum(m.series("arrivals") + m.series("arrivals_ports"))
+    assert m.series("separations").sum() > 0 and m.series("orr_reunified_court").sum() > 0
+    arrivals = np.cumsum(
+        m.series("arrivals") + m.series("arrivals_ports") + m.series("separations")
+    )
     returned = np.cumsum(m.series("returned_contiguous"))
     expelled = np.cumsum(m.series("expelled_title42"))
     released = np.cumsum(m.series("orr_released"))
@@ -66,6 +72,7 @@ def test_cumulative_arrivals_equal_sum_of_stocks(baseline_2013_2020):
         + released
         + other
         + ice
+        + np.cumsum(m.series("orr_reunified_court"))
     )
     np.testing.assert_array_equal(arrivals, rhs)
 

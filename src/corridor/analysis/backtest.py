@@ -445,6 +445,8 @@ def probe_draw(item: tuple[dict, list[Probe], int]) -> tuple[np.ndarray, dict[st
     series = draw_series(sim.run_draw(draw), sim.clock.origin)
     if "orr_referrals" in series:  # the one-line fluid model on this draw's own inputs
         referrals = series["orr_referrals"].values[-1]
+        if fluid_reference.SEPARATED in series:  # the reference stays the one it was defined as
+            referrals = referrals - series[fluid_reference.SEPARATED].values[-1]
         stay = sim.draw_params(draw)[fluid_reference.MEAN_STAY]
         census = fluid_reference.fluid_census(
             referrals, stay.daily(sim.clock.origin, referrals.size)

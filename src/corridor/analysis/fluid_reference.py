@@ -8,6 +8,11 @@ backtest computes it on each draw's own referrals and length-of-care regimes, so
 only in what the agent model adds (beds, transfer and case-management limits, the shape of the
 stay, a regime that reaches every child in care, aging out), and reports both errors on every
 census fact.
+
+``R`` is the referrals of unaccompanied children as CBP counted them: the children separated
+from their parents in 2018 (``orr_referrals_separated``, in the agent model's referrals since
+it models them, ``stages/separation.py``) are left out, so the reference is the one the census
+table measured before the model had them, not one moved with the model.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import numpy as np
 
 METRIC = "orr_census_fluid"  # the backtest's name for this series
 CENSUS = "orr_census"  # the facts it is compared on
+SEPARATED = "orr_referrals_separated"  # referrals the reference leaves out (see above)
 MEAN_STAY = "orr.length_of_care.mean_days"
 
 

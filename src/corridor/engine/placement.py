@@ -39,6 +39,14 @@ day cannot grow faster than case managers can be added. A child
 ready when the day's releases are used up waits (in care, in its bed), first ready first
 released, to the next day's start.
 
+A court's rule. A child may also carry a time ``court_from`` from which a court order, not the
+release hazard, decides when its care ends, and the time ``court`` it ends then (the Ms. L v.
+ICE reunifications of 2018, ``stages/separation.py``): a child the hazard makes ready before
+``court_from`` is released as any other; otherwise its care ends at ``court`` (not before it
+arrives in care), without waiting for a case manager and without counting among the releases
+that set the limit (``by_court``). Every other child has ``court_from`` = inf, and nothing
+changes for it.
+
 This is an exact continuous-time event simulation (referrals, ready times, and a daily tick on
 which capacities change), compiled with numba: state lives in arrays and heaps of floats.
 """
@@ -65,6 +73,7 @@ class PlacementResult:
     bed: np.ndarray  # 0 standard, 1 influx
     aged_out: np.ndarray  # turned 18 in care, or waiting in CBP (start is inf): transfer to ICE
     ready: np.ndarray  # time the release hazard made the child ready (exit later if CM-limited)
+    by_court: np.ndarray  # care ended under a court's rule (``court``), not the release hazard
     influx_open: np.ndarray  # influx beds taking children, end of each day
     influx_in_use: np.ndarray  # influx beds occupied (or reserved), end of each day
     standard_in_use: np.ndarray  # standard beds occupied (or reserved), end of each day
@@ -138,6 +147,7 @@ class _Work(NamedTuple):
     bed: np.ndarray
     aged: np.ndarray
     ready: np.ndarray
+    by_court: np.ndarray
     influx_open: np.ndarray  # per day
     influx_in_use: np.ndarray
     standard_in_use: np.ndarray
@@ -159,7 +169,8 @@ class _Work(NamedTuple):
         return _Work(
             assign=np.full(n, inf), start=np.full(n, inf), exit_t=np.full(n, inf),
             bed=np.full(n, -1, dtype=np.int8), aged=np.zeros(n, dtype=np.bool_),
-            ready=np.full(n, inf), influx_open=np.zeros(n_days, dtype=np.int64),
+            ready=np.full(n, inf), by_court=np.zeros(n, dtype=np.bool_),
+            influx_open=np.zeros(n_days, dtype=np.int64),
             influx_in_use=np.zeros(n_days, dtype=np.int64),
             standard_in_use=np.zeros(n_days, dtype=np.int64), release_capacity=np.zeros(n_days),
             transfers=np.zeros(n_days, dtype=np.int64), transfer_capacity=np.zeros(n_days),
@@ -176,11 +187,12 @@ def _place(
     ref_t, transport, work, cat, t_age_out,
     cap_std, influx_avail, open_thr, close_thr, lead_days,
     pace, cum, transfer_cap, release_floor, release_growth, release_window, deadline,
-    transfer_floor, transfer_growth, transfer_window, w,
+    transfer_floor, transfer_growth, transfer_window, court_from, court, w,
 ):  # fmt: skip
     n = ref_t.shape[0]
     n_days = cap_std.shape[0]
     assign, start, exit_t, ready, bed, aged = w.assign, w.start, w.exit_t, w.ready, w.bed, w.aged
+    by_court = w.by_court
     influx_open_d, influx_use_d, std_use_d = w.influx_open, w.influx_in_use, w.standard_in_use
     cap_rel_d, moved_d, released_d = w.release_capacity, w.transfers, w.released
     raw_rel_d, cap_move_d = w.release_raw, w.transfer_capacity
@@ -296,10 +308,14 @@ def _place(
                 if t <= ref_t[i] and t < deadline[i]:  # placed at its referral: by the deadline
                     s = min(s, deadline[i])
                 e = ready_time(s, work[i], cat[i], pace, cum, n_days)
+                if e >= court_from[i]:  # from then the court's rule decides (not the hazard)
+                    e = max(court[i], s)
+                    by_court[i] = True
                 ready[i] = e
                 if t_age_out[i] <= e:
                     e = max(t_age_out[i], s)
                     aged[i] = True
+                    by_court[i] = False
                 assign[i] = t
                 start[i] = s
                 bed[i] = b
@@ -328,7 +344,7 @@ def _place(
                 if held[i]:  # turned 18 while waiting for a case manager: to ICE now
                     held[i] = False
                     aged[i] = True
-                elif not aged[i]:
+                elif not aged[i] and not by_court[i]:
                     if released_d[d] >= limit:
                         # no case manager free today: waits, first ready first released
                         backlog[b_tail] = i
@@ -394,6 +410,8 @@ def place(
     transfer_floor: np.ndarray | float | None = None,
     transfer_growth: np.ndarray | float | None = None,
     transfer_window: np.ndarray | float | None = None,
+    court_from: np.ndarray | None = None,
+    court: np.ndarray | None = None,
 ) -> PlacementResult:
     """Place children (given in referral order, ``ref_t`` non-decreasing) into beds, FIFO, and
     release them by their hazard (see the module's docstring).
@@ -405,7 +423,9 @@ def place(
     ``deadline``: per child, the time by which a child placed at its referral arrives in care
     (None: no deadline, every child takes its whole transport delay); ``transfer_floor``,
     ``transfer_growth``, ``transfer_window``: the surge limit on transfers below
-    ``transfer_cap`` (None: no surge limit). Care
+    ``transfer_cap`` (None: no surge limit); ``court_from``, ``court``: per child, the time
+    from which a court's rule decides its release and the time it ends care then (None: no
+    such rule; see the module docstring). Care
     ends earlier at ``t_age_out`` (the 18th birthday); a child who turns 18 while still waiting
     gets no bed (``aged_out`` with ``start`` = inf). Daily arrays cover every day.
     """
@@ -445,9 +465,16 @@ def place(
         np.ascontiguousarray(_daily(transfer_floor, n_days, np.inf)),
         np.ascontiguousarray(_daily(transfer_growth, n_days, 0.0)),
         np.ascontiguousarray(t_window),
+        np.full(len(ref_t), np.inf)
+        if court_from is None
+        else np.ascontiguousarray(court_from, dtype=np.float64),
+        np.full(len(ref_t), np.inf)
+        if court is None
+        else np.ascontiguousarray(court, dtype=np.float64),
         w,
     )
     return PlacementResult(
-        w.assign, w.start, w.exit_t, w.bed, w.aged, w.ready, w.influx_open, w.influx_in_use,
+        w.assign, w.start, w.exit_t, w.bed, w.aged, w.ready, w.by_court, w.influx_open,
+        w.influx_in_use,
         w.standard_in_use, w.release_capacity, w.transfers, w.transfer_capacity,
     )  # fmt: skip

@@ -86,10 +86,13 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     """Border metrics: arrivals, returns, expulsions, referrals, children held, CBP cost."""
     c, params, clock = ctx.children, ctx.params, ctx.clock
     # the two inflows: Border Patrol apprehensions, and children encountered at ports of entry
-    out.add("arrivals", "flow", tally.flow(c.t_arrival, ~c.port), unit="child")
-    out.add("arrivals_ports", "flow", tally.flow(c.t_arrival, c.port), unit="child")
+    # (children separated from a parent were apprehended in family units: not in these counts)
+    out.add("arrivals", "flow", tally.flow(c.t_arrival, ~c.port & ~c.separated), unit="child")
+    out.add("arrivals_ports", "flow", tally.flow(c.t_arrival, c.port & ~c.separated), unit="child")
     out.add("returned_contiguous", "flow", tally.flow(c.t_leave_cbp, c.returned), unit="child")
     out.add("expelled_title42", "flow", tally.flow(c.t_leave_cbp, c.expelled), unit="child")
+    # every referral to ORR, the separated children's included (they were referred as
+    # unaccompanied once separated; orr_referrals_separated counts them on their own)
     out.add("orr_referrals", "flow", tally.flow(c.t_referral), unit="child")
     out.add("cbp_census", "stock", tally.stock(c.t_arrival, c.t_leave_cbp), unit="child")
     t_over = ctx.state["transfer_deadline"]

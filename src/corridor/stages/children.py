@@ -34,6 +34,12 @@ class Children:
         self.male = np.zeros(n, dtype=bool)
         self.age = np.zeros(n)
         self.port = np.zeros(n, dtype=bool)  # encountered at a port of entry (OFO), not by USBP
+        # separated from a parent by DHS (family unit, not in CBP's unaccompanied counts) and
+        # referred to ORR (stages/separation.py); ``court_class``: in care on the Ms. L order's
+        # date, released by the order's rule unless the ordinary hazard releases it first
+        self.separated = np.zeros(n, dtype=bool)
+        self.court_class = np.zeros(n, dtype=bool)
+        self.court_release = np.zeros(n, dtype=bool)  # care ended under the court order
         # origin: levers and in-country processing (stages/origin.py, stages/in_country.py)
         self.t_expected = np.array(t_arrival, dtype=float)  # apprehension without those policies
         self.t_depart = np.full(n, np.nan)  # irregular departure (t_expected - journey)
@@ -126,6 +132,8 @@ class Children:
                 "bed": np.select([self.bed == 0, self.bed == 1], ["standard", "influx"], ""),
                 "aged_out": self.aged_out,
                 "discharged_other": self.discharged_other,
+                "separated": self.separated,
+                "court_release": self.court_release,
                 "fate": pd.Categorical.from_codes(self.fate, FATES),
                 "expected_apprehension": when(self.t_expected),
                 "added_by_lever": self.added,

@@ -182,7 +182,9 @@ def run(ctx: RunContext) -> None:
     days, visa = daily_inputs(ctx)
 
     # filing: every child who entered ORR care, after a lag from referral, unless never served
-    entered = np.flatnonzero(np.isfinite(c.t_orr_start) & (c.t_referral < n_days))
+    # (not the children separated from a parent: their cases went with the parent's, see
+    # stages/separation.py)
+    entered = np.flatnonzero(np.isfinite(c.t_orr_start) & (c.t_referral < n_days) & ~c.separated)
     ref_day = _day(c.t_referral[entered], n_days)
     u = uniforms(_seed(ctx, "filing"), entered, 3)
     never = u[:, 0] < _daily(ctx, "court.filing.never_served_share")[ref_day]

@@ -30,7 +30,7 @@ from corridor.engine.sorting import stable_order
 from corridor.errors import CorridorError
 from corridor.outputs.metrics import DailyMetrics, Tally
 from corridor.parameters.tree import ParameterSet
-from corridor.stages import delay
+from corridor.stages import delay, separation
 from corridor.stages.children import SPONSOR_CATEGORIES
 from corridor.stages.context import RunContext
 
@@ -77,6 +77,7 @@ def category_means(params: ParameterSet, clock: Clock) -> np.ndarray:
 
 def run(ctx: RunContext) -> None:
     """Place and release every referred child; leaves the daily bed series for the metrics."""
+    separation.add(ctx)  # the children separated from their parents in 2018 (appended rows)
     children, params, clock, streams = ctx.children, ctx.params, ctx.clock, ctx.streams
     referred = np.flatnonzero(np.isfinite(children.t_referral))
     order = referred[stable_order(children.t_referral[referred])]
@@ -119,6 +120,9 @@ def run(ctx: RunContext) -> None:
         transfer_floor=_daily(params, "border.transfer_floor", clock),
         transfer_growth=_daily(params, "border.transfer_growth", clock),
         transfer_window=_daily(params, "border.transfer_window", clock),
+        # the Ms. L order's rule (stages/separation.py)
+        court_from=ctx.state["t_court_from"][order],
+        court=ctx.state["t_court"][order],
     )  # fmt: skip
     children.sponsor_cat[order] = cat
     children.t_bed_assigned[order] = r.assign
@@ -126,11 +130,19 @@ def run(ctx: RunContext) -> None:
     children.t_orr_exit[order] = r.exit
     children.bed[order] = r.bed
     children.aged_out[order] = r.aged_out
+    children.court_release[order] = r.by_court
+    d0 = separation.order_day(ctx)
+    if d0 is not None:  # a class member: separated, in care on the order's date
+        children.court_class[:] = (
+            children.separated & (children.t_orr_start <= d0) & (children.t_orr_exit > d0)
+        )
     # which children leave care by a route other than a sponsor: one uniform per child, its own
     # stream, so the rest of the model's random numbers do not move
     u = per_child("orr.discharge_route")
     other_share = _daily(params, "orr.discharge.other_share", clock)[ref_day]
-    children.discharged_other[order] = (u < other_share) & ~r.aged_out & np.isfinite(r.exit)
+    children.discharged_other[order] = (
+        (u < other_share) & ~r.aged_out & ~r.by_court & np.isfinite(r.exit)
+    )
     # a child who turned 18 while waiting leaves CBP for ICE custody on the birthday
     aged_in_cbp = r.aged_out & ~np.isfinite(r.start)
     t_ice = np.maximum(t_age_out, children.t_referral[order])
@@ -155,7 +167,8 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     out.add("orr_admissions", "flow", tally.flow(start), unit="child")
     discharges = tally.flow(exit_)
     out.add("orr_discharges", "flow", discharges, unit="child")
-    to_sponsor = ~c.aged_out & ~c.discharged_other
+    # care ended under the Ms. L order (stages/separation.py) is not a release to a sponsor
+    to_sponsor = ~c.aged_out & ~c.discharged_other & ~c.court_release
     out.add("orr_released", "flow", tally.flow(exit_, to_sponsor), unit="child")
     out.add("orr_transfers_ice", "flow", tally.flow(exit_, c.aged_out), unit="child")
     out.add("orr_discharged_other", "flow", tally.flow(exit_, c.discharged_other), unit="child")
@@ -203,3 +216,4 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     std_days = tally.child_days(start, exit_, c.bed == 0)
     inf_days = tally.child_days(start, exit_, c.bed == 1)
     out.add("cost_orr", "flow", std_days * cost_std + inf_days * cost_inf, unit="USD")
+    separation.metrics(ctx, tally, out)

@@ -146,6 +146,31 @@ def test_surge_growth_of_transfers_agrees_child_by_child(same_inputs):
     assert share >= 0.999, f"only {share:.4%} of children placed alike"
 
 
+def test_a_court_rule_agrees_child_by_child(same_inputs):
+    """A court's rule on every fifth child (from 10 days after referral it ends care 15 days
+    later), with the case-management limit binding: both engines release the others by the
+    hazard (and the limit), these by the rule or by the hazard if it came first, alike."""
+    sim, x, _, _ = same_inputs
+    n_days = x.n_days
+    some = (np.arange(len(x.t_referral)) % 5 == 0) & np.isfinite(x.t_referral)
+    ruled = replace(
+        x, court_from=np.where(some, x.t_referral + 10.0, np.inf),
+        court=np.where(some, x.t_referral + 25.0, np.inf),
+        release_floor=np.full(n_days, 20.0), release_growth=np.full(n_days, 0.01),
+        release_window=np.full(n_days, 7.0),
+    )  # fmt: skip
+    ours = kernel_outputs(ruled)
+    ref = run_reference(ruled)
+    r = placement.place(**ruled.kernel_args())
+    assert r.by_court.mean() > 0.1, "the court's rule never decided"
+    referred = np.isfinite(x.t_referral)
+    ours_exit = np.where(ours["exit"] >= n_days, np.inf, ours["exit"])
+    assert np.mean(same_time(ours_exit, ref.exit)[referred]) >= 0.999
+    # and it changed something: the rule's children leave at their court time
+    unruled = kernel_outputs(replace(ruled, court_from=np.full(len(x.t_referral), np.inf)))
+    assert np.mean(same_time(ours_exit, unruled["exit"])[referred]) < 0.99
+
+
 def test_the_strong_check_can_fail(same_inputs):
     """With 10% fewer standard beds in the reference, the strong check must reject it."""
     _, x, _, ours = same_inputs

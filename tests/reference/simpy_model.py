@@ -50,6 +50,8 @@ class Inputs:
     transport: np.ndarray  # bed assignment to arrival in care, days
     work: np.ndarray  # progress through the case the child needs before release (unit-mean)
     t_age_out: np.ndarray  # 18th birthday
+    court_from: np.ndarray  # from then a court's rule, not the hazard, ends care (inf: never)
+    court: np.ndarray  # ... at this time (the Ms. L order of 2018: stages/separation.py)
     cap_std: np.ndarray  # funded standard beds
     influx_avail: np.ndarray  # influx beds under contract
     open_thr: np.ndarray  # standard occupancy that triggers an influx opening
@@ -76,7 +78,8 @@ class Inputs:
         """The arguments of corridor's ``placement.place`` (children in referral order), for
         running corridor's kernel on exactly these inputs (tests and benchmark)."""
         order = referral_order(self.t_referral)
-        args = {k: getattr(self, k)[order] for k in ("transport", "work", "cat", "t_age_out")}
+        per_child = ("transport", "work", "cat", "t_age_out", "court_from", "court")
+        args = {k: getattr(self, k)[order] for k in per_child}
         return dict(ref_t=self.t_referral[order], **args, **{k: getattr(self, k) for k in DAILY})
 
 
@@ -150,6 +153,7 @@ def inputs_from_simulation(sim, draw: int = 0) -> Inputs:
         t_referral=c.t_referral, cat=per_child("cat", -1, np.int64),
         transport=per_child("transport", np.nan), work=per_child("work", np.nan),
         t_age_out=per_child("t_age_out", np.nan),
+        court_from=per_child("court_from", np.inf), court=per_child("court", np.inf),
         **{k: np.broadcast_to(np.asarray(got[k], float), np.shape(got["cap_std"]))
            if k != "pace" else np.asarray(got[k], float) for k in DAILY},
     )  # fmt: skip
@@ -229,7 +233,9 @@ def run_reference(x: Inputs) -> Outputs:
 
     def in_care(i):
         """Progress through the case at each day's pace until the work is done (ready) or the
-        child turns 18; the pace changes only on the days in ``changes``."""
+        child turns 18; the pace changes only on the days in ``changes``. From ``court_from``
+        (if the work is not done by then) a court's rule decides: care ends at ``court``, or
+        at the 18th birthday if it comes first ("court")."""
         c, left = x.cat[i], x.work[i]
         while True:
             day = min(int(env.now), n_days - 1)
@@ -237,6 +243,13 @@ def run_reference(x: Inputs) -> Outputs:
             later = [d for d in changes[c] if d > env.now]
             segment_end = later[0] if later else math.inf
             done_at = env.now + left / rate
+            if x.court_from[i] <= min(done_at, segment_end):
+                end = max(x.court[i], env.now)
+                if x.t_age_out[i] <= end:
+                    yield env.timeout(x.t_age_out[i] - env.now)
+                    return False
+                yield env.timeout(end - env.now)
+                return "court"
             if x.t_age_out[i] <= min(done_at, segment_end):
                 yield env.timeout(x.t_age_out[i] - env.now)
                 return False  # turned 18 first
@@ -267,6 +280,10 @@ def run_reference(x: Inputs) -> Outputs:
             assign_beds()
             return
         ready = yield env.process(in_care(i))
+        if ready == "court":  # under a court's rule: no case manager, not a release counted
+            leave(i, kind)
+            assign_beds()
+            return
         if ready and released[int(env.now)] >= s["limit"]:
             # no case manager free today: wait for a release at a day's start, or turn 18
             released_ev = env.event()

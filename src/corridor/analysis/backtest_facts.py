@@ -137,6 +137,9 @@ _add(
     statistic="mean",
 )
 _add("ORR-LOS-2016", _LOS, statistic="mean")
+# HHS's spokesman to the Los Angeles Times, 30 May 2018: 51 days at the end of April, 56 days
+# then (facts_flows.csv); no parameter cites them: independent tests of the spring-2018 output
+_add(["ORR-LOS-2018-04-LAT", "ORR-LOS-2018-05-LAT"], _LOS, statistic="mean")
 _add("ORR-LOS-2017", _LOS, statistic="mean", period="2017-10")
 _add("ORR-LOS-FY2019H1", _LOS, statistic="mean", period="2018-10..2019-03")
 _add("ORR-LOS-2019-07", _LOS, statistic="mean", period="2019-07")
@@ -165,6 +168,7 @@ _add([
     "ORR-CEN-2017-04-AP", "ORR-CEN-2017-05-NYT", "ORR-CEN-2018-07-06", "ORR-CEN-2018-09-NYT",
     "ORR-CEN-2018-12-13", "ORR-CEN-2018-12-17-AP", "ORR-CEN-2019-07-22", "ORR-CEN-2021-02-18",
     "ORR-CEN-2021-03-11", "ORR-CEN-2022-04-29", "ORR-CEN-2022-12-mid", "ORR-CEN-2023-10-13",
+    "ORR-CEN-2018-04-29", "ORR-CEN-2018-05-29",
 ], "orr_census", statistic="mean")  # fmt: skip
 
 # children in Border Patrol custody, spring 2021 (facts_cbp_custody.csv: internal CBP counts

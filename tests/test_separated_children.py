@@ -67,14 +67,17 @@ def test_separated_children_are_referrals_not_arrivals(run_2018):
     c = run_2018.draws[0].children
     m = run_2018.draws[0].metrics
     sep = c.separated
-    assert 2_500 < sep.sum() < 4_500  # about 3,300 at the dated rates
+    assert 2_800 < sep.sum() < 4_800  # about 3,700 at the dated rates (3.5 a day to 18 April)
     referrals = m.series("orr_referrals_separated")
     assert referrals.sum() == np.sum(sep & (c.t_referral < run_2018.clock.n_days))
-    # separations happen in the dated window only: 19 April - 20 June and 1 July - 7 November
+    # separations happen in the dated window only: from the run's start (1 October 2017 in the
+    # parameters) to 20 June, and 1 July - 7 November 2018
     day = run_2018.clock.origin
-    t0 = (dt.date(2018, 4, 19) - day).days
     t1 = (dt.date(2018, 11, 8) - day).days
-    assert (c.t_arrival[sep] >= t0).all() and (c.t_arrival[sep] < t1).all()
+    t_eo = (dt.date(2018, 6, 21) - day).days
+    t_jul = (dt.date(2018, 7, 1) - day).days
+    assert (c.t_arrival[sep] >= 0).all() and (c.t_arrival[sep] < t1).all()
+    assert not ((c.t_arrival[sep] >= t_eo) & (c.t_arrival[sep] < t_jul)).any()
     # not in CBP's counts of unaccompanied children: arrivals count only the others
     arrivals = m.series("arrivals") + m.series("arrivals_ports")
     n_days = run_2018.clock.n_days
@@ -150,3 +153,20 @@ def test_order_day():
 
     ctx = RunContext(Children(np.zeros(0), np.zeros(0, np.int8)), sim.params, sim.clock, Streams(1))
     assert sim.clock.date(separation.order_day(ctx)) == ORDER
+
+
+def test_separations_before_zero_tolerance_follow_orr_s_count():
+    """ORR's data (NYT, 20 April 2018): more than 700 children taken from adults claiming to be
+    their parents from October 2017. A run of 1 October 2017 - 18 April 2018 separates about
+    that many (3.5 a day, Poisson), none before October 2017, and they are ORR referrals that
+    take beds: the census is higher by about the separated children still in care."""
+    r = Simulation("baseline", "2017-07-01", "2018-04-18", seed=1).run()
+    c, m, origin = r.draws[0].children, r.draws[0].metrics, r.clock.origin
+    sep = c.separated
+    t_oct = (dt.date(2017, 10, 1) - origin).days
+    assert not (sep & (c.t_arrival < t_oct)).any()
+    assert 600 < sep.sum() < 820
+    in_care = m.series("orr_census_separated")
+    # still in care at the end: stays of the 58-day regime leave a few hundred of them
+    assert 80 < in_care[-1] < 400
+    assert (m.series("orr_census") >= in_care).all()

@@ -318,3 +318,121 @@ def test_a_child_number_beyond_32_bits_is_refused_not_wrapped():
                               other_per_judge_day=1.0, notice_proven=1.0)  # fmt: skip
     with pytest.raises(ValueError, match="32-bit"):
         dk.run(cases, days, np.zeros((5, 10)), 0.0, (11, 12, 13))
+
+
+# --- administrative closure and recalendaring (issue 12, item 3) -----------------------------
+
+
+def represented_asylum_cases(n_days=2000, **inputs):
+    """Represented children on the asylum track from filing (prep 10 days, USCIS 100 days, one
+    judge per case so the docket never waits); the judge closes every case while USCIS decides."""
+    t = np.arange(20) * 1.0
+    n = len(t)
+    cases = dk.Cases(
+        t_file=t, t_ready=t.copy(), t_private=t.copy(), country=np.zeros(n, np.int64),
+        t_18=np.full(n, np.inf), t_sij_limit=np.full(n, np.inf),
+        track=np.full(n, dk.ASYLUM, np.int8), u=np.full((n, len(dk.U_COLS)), 0.5),
+        e=np.ones((n, len(dk.E_COLS))), child=np.arange(n), t_deadline=np.full(n, np.inf),
+        coded=np.ones(n, np.bool_),
+    )  # fmt: skip
+    values = dict(judges=20.0, juvenile_weight=1.0, work_master=0.01, work_merits=0.01,
+                  other_per_judge_day=1.0, attend_represented=1.0, notice_proven=1.0,
+                  prep_days=10.0, asylum_days=100.0, asylum_after_18=1.0, closure=1.0,
+                  status_lag_days=30.0, merits_lag_days=50.0, relief_represented=1.0)  # fmt: skip
+    values.update(inputs)
+    days = DocketDay.constant(n_days, **values)
+    return cases, dk.run(cases, days, np.zeros((5, n_days)), 0.0, (11, 12, 13))
+
+
+def test_a_closed_case_whose_petition_is_denied_is_recalendared_and_decided_later():
+    """Closed while USCIS decides: with recalendaring, a denial brings the case back at the USCIS
+    decision plus the status lag (a status hearing, then a merits hearing that decides it); it
+    was off the docket from the closure to then. Without it the closure is the end."""
+    _, kept_closed = represented_asylum_cases(asylum_grant=0.0, recalendar=0.0)
+    assert (kept_closed.outcome == dk.CLOSED).all() and (kept_closed.n_hearings == 1).all()
+    assert np.isinf(kept_closed.t_closed).all() and np.isinf(kept_closed.t_recalendared).all()
+    cases, back = represented_asylum_cases(asylum_grant=0.0, recalendar=1.0)
+    assert np.allclose(back.t_closed, back.t_hearing[:, 0])  # closed at the first hearing
+    assert np.allclose(back.t_petition, cases.t_file + 10.0 + 100.0)
+    assert np.allclose(back.t_recalendared, back.t_petition + 30.0)
+    assert (back.n_hearings == 3).all()  # master (closed), status, merits
+    assert (back.t_hearing[:, 1] >= back.t_recalendared).all()
+    assert (back.outcome == dk.RELIEF).all()  # the merits hearing's decision
+    assert (back.t_decision >= back.t_recalendared + 50.0 - 1e-9).all()
+
+
+def test_a_closed_case_whose_petition_is_granted_stays_closed():
+    _, r = represented_asylum_cases(asylum_grant=1.0, recalendar=1.0)
+    assert (r.outcome == dk.CLOSED).all() and (r.n_hearings == 1).all()
+    assert np.isinf(r.t_recalendared).all()
+
+
+def test_the_backlog_by_filing_year_leaves_out_cases_while_closed():
+    """TRAC's and EOIR's pending counts leave out administratively closed cases: a case filed on
+    day 10, closed on day 100 and recalendared on day 300 is pending on days 10-99 and from 300."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from corridor.analysis.backtest import _by_filing_year
+
+    c = SimpleNamespace(t_file=np.array([10.0, 10.0]), t_decision=np.array([500.0, 500.0]),
+                        uac_flagged=np.array([True, True]), t_closed=np.array([100.0, np.inf]),
+                        t_recalendared=np.array([300.0, np.inf]))  # fmt: skip
+    v = _by_filing_year(c, 600, dt.date(2013, 10, 1))["court_pending_uac_flagged_by_filing_fy"]
+    total = v.values[-1]
+    assert total[50] == 2 and total[150] == 1 and total[299] == 1 and total[300] == 2
+    assert total[499] == 2 and total[500] == 0
+
+
+def sij_cases(visa_wait, n_days=3000, **inputs):
+    """Represented children on the SIJ track from filing: a state-court order after 100 days
+    and USCIS approval 100 days later (day t_file + 200); never closed (continued)."""
+    t = np.arange(20) * 1.0
+    n = len(t)
+    cases = dk.Cases(
+        t_file=t, t_ready=t.copy(), t_private=t.copy(), country=np.zeros(n, np.int64),
+        t_18=np.full(n, np.inf), t_sij_limit=np.full(n, np.inf),
+        track=np.full(n, dk.SIJS, np.int8), u=np.full((n, len(dk.U_COLS)), 0.5),
+        e=np.ones((n, len(dk.E_COLS))), child=np.arange(n), t_deadline=np.full(n, np.inf),
+        coded=np.ones(n, np.bool_),
+    )  # fmt: skip
+    values = dict(judges=20.0, juvenile_weight=1.0, work_master=0.01, work_merits=0.01,
+                  other_per_judge_day=1.0, attend_represented=1.0, notice_proven=1.0,
+                  state_court_days=100.0, i360_days=100.0, sijs_approval=1.0, closure=0.0,
+                  status_lag_days=90.0, recalendar=1.0)  # fmt: skip
+    values.update(inputs)
+    days = DocketDay.constant(n_days, **values)
+    visa = np.zeros((5, n_days))
+    visa[0] = visa_wait
+    return cases, dk.run(cases, days, visa, 0.0, (11, 12, 13))
+
+
+def test_a_visa_bulletin_that_retrogresses_holds_children_approved_before_it():
+    """The EB-4 wait is the bulletin's on the day the court would end the case, not on the day
+    of approval: approved on about day 200 with no wait, a child whose status hearing (day ~290)
+    comes after a retrogression on day 250 (a wait of 2 years) waits for the visa number."""
+    wait = np.zeros(3000)
+    _, current = sij_cases(wait)
+    assert (current.outcome == dk.RELIEF).all()
+    assert (current.t_decision < 400).all()
+    wait[250:] = 2.0
+    _, held = sij_cases(wait)
+    assert (held.outcome == dk.RELIEF).all()
+    assert np.allclose(held.t_visa, held.t_petition + 2 * 365.25)
+    assert (held.t_decision >= held.t_visa).all()
+
+
+def test_a_case_closed_while_waiting_for_a_visa_is_recalendared_when_it_comes():
+    """Continued while USCIS decides (no closures before day 150), then closed at the status
+    hearing while the approved child waits two years for a visa: recalendared when the visa is
+    available (plus the status lag), and ended with the relief; without recalendaring the
+    closure is the end."""
+    wait, closure = np.full(3000, 2.0), np.zeros(3000)
+    closure[150:] = 1.0
+    _, r = sij_cases(wait, closure=closure)
+    assert (r.n_hearings == 3).all()  # master (continued), status (closed), status (relief)
+    assert np.allclose(r.t_closed, r.t_hearing[:, 1])
+    assert np.allclose(r.t_recalendared, r.t_visa + 90.0)
+    assert (r.outcome == dk.RELIEF).all() and (r.t_decision >= r.t_recalendared).all()
+    _, kept = sij_cases(wait, closure=closure, recalendar=0.0)
+    assert (kept.outcome == dk.CLOSED).all() and np.isinf(kept.t_closed).all()

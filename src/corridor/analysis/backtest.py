@@ -299,6 +299,10 @@ def _by_filing_year(c, n_days: int, origin: dt.date) -> dict[str, Series]:
         return {}
     case = c.uac_flagged & np.isfinite(c.t_file) & (c.t_file < n_days)
     t_in, t_out = c.t_file[case], c.t_decision[case]
+    # off the pending counts while administratively closed (to be recalendared), as in
+    # court_pending_uac_flagged: the closed interval is taken out below
+    t_closed = getattr(c, "t_closed", np.full(len(c.t_file), np.inf))[case]
+    t_back = getattr(c, "t_recalendared", np.full(len(c.t_file), np.inf))[case]
     first_fy = fiscal_year(origin)
     last_fy = fiscal_year(origin + dt.timedelta(days=n_days - 1))
     # the day each fiscal year starts, as a day index of the run
@@ -311,6 +315,10 @@ def _by_filing_year(c, n_days: int, origin: dt.date) -> dict[str, Series]:
     np.add.at(net, (fy, np.minimum(np.floor(t_in).astype(np.int64), n_days)), 1.0)
     out_day = np.where(np.isfinite(t_out), np.floor(np.minimum(t_out, n_days)), n_days)
     np.add.at(net, (fy, out_day.astype(np.int64)), -1.0)
+    gap = np.isfinite(t_closed) & (t_closed < n_days)  # closed at t_closed, back at t_back
+    for t, sign in ((t_closed[gap], -1.0), (t_back[gap], 1.0)):
+        day = np.where(np.isfinite(t), np.floor(np.minimum(t, n_days)), n_days)
+        np.add.at(net, (fy[gap], day.astype(np.int64)), sign)
     v = np.cumsum(net, axis=1)[:, :n_days]
     groups = tuple(f"FY{y}" for y in range(first_fy, last_fy + 1)) + ("all",)
     v = np.vstack([v, v.sum(axis=0, keepdims=True)])

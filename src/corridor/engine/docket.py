@@ -118,9 +118,11 @@ COL_NOTICE = 2 * MAX_HEARINGS  # attendance stream: the missed hearing's notice 
 COL_VENUE = 3 * MAX_HEARINGS  # attendance stream: the case changes venue (once)
 
 # columns of the per-case uniform draws and exponential factors
-U_COLS = ("grant", "close_pending", "close_visa", "merits_outcome", "sijs_approval")
+U_COLS = ("grant", "close_pending", "close_visa", "merits_outcome", "sijs_approval", "recalendar")
 E_COLS = ("prep", "uscis", "state_court", "i360", "merits_lag", "status_lag", "venue")
-U_GRANT, U_CLOSE_PENDING, U_CLOSE_VISA, U_MERITS_OUTCOME, U_SIJS_APPROVAL = range(len(U_COLS))
+U_GRANT, U_CLOSE_PENDING, U_CLOSE_VISA, U_MERITS_OUTCOME, U_SIJS_APPROVAL, U_RECALENDAR = range(
+    len(U_COLS)
+)
 E_PREP, E_USCIS, E_STATE_COURT, E_I360, E_MERITS_LAG, E_STATUS_LAG, E_VENUE = range(len(E_COLS))
 
 
@@ -202,6 +204,8 @@ class CaseState(NamedTuple):
     n_resets: np.ndarray  # hearings reset for want of proof of notice so far
     t_requested: np.ndarray  # the next hearing may not be held before this time
     next_ready: np.ndarray  # next case in the same day's list of ready requests (-1: none)
+    t_closed: np.ndarray  # administratively closed, to be recalendared (inf: never)
+    t_recalendared: np.ndarray  # back on the active docket after that closure (inf: never)
 
     @staticmethod
     def empty(n: int) -> CaseState:
@@ -216,6 +220,7 @@ class CaseState(NamedTuple):
             venue_settled=np.zeros(n, np.bool_), next_stage=np.zeros(n, np.int8),
             n_continuances=np.zeros(n, np.int8), n_resets=np.zeros(n, np.int8),
             t_requested=np.full(n, inf), next_ready=np.full(n, -1, np.int32),
+            t_closed=np.full(n, inf), t_recalendared=np.full(n, inf),
         )  # fmt: skip
 
 
@@ -233,6 +238,11 @@ class DocketResult:
     petition_granted: np.ndarray
     t_visa: np.ndarray  # SIJ: visa number available (inf: none)
     priority: np.ndarray  # priority-coded and filed while the priority docket was in force
+    # a closure that was later recalendared: closed at t_closed (EOIR's initial completion; off
+    # the pending counts) and back on the docket at t_recalendared (inf: none); t_decision and
+    # outcome are then the decision after the recalendaring
+    t_closed: np.ndarray
+    t_recalendared: np.ndarray
     other_pending: np.ndarray  # other (non-juvenile) pending cases, end of each day
     other_completions: np.ndarray  # per day
     juvenile_judges: np.ndarray  # judges assigned to the juvenile docket, each day
@@ -269,7 +279,7 @@ def run(
     return DocketResult(
         t_counsel, counsel, state.t_hearing, state.work, state.n_hearings, state.t_decision,
         state.outcome, state.track, state.t_petition, state.petition_granted, state.t_visa,
-        state.priority, *series,
+        state.priority, state.t_closed, state.t_recalendared, *series,
     )  # fmt: skip
 
 
@@ -645,6 +655,27 @@ def _plan(planned, t_counsel, t_18, t_sij_limit, country, e, u, n_days, daily, r
 
 
 @numba.njit(cache=True, inline="always")
+def _visa_date(i, d, cases, visa, s):
+    """When an approved SIJ child's EB-4 visa number is available, as the Visa Bulletin in force
+    on day ``d`` (a hearing) says: the approval date (for the priority date) plus the bulletin's
+    wait for the child's country then, if later than the date expected so far. A bulletin that
+    retrogresses (May 2016 for El Salvador, Guatemala and Honduras) so also holds children
+    approved before it who had not yet received their visa."""
+    t_now = s.t_petition[i] + visa[cases.country[i], d] * 365.25
+    if t_now > s.t_visa[i]:
+        s.t_visa[i] = t_now
+    return s.t_visa[i]
+
+
+@numba.njit(cache=True, inline="always")
+def _recalendared(u, t_reason_ends, n_days, daily, row):
+    """Whether an administratively closed case is recalendared when the reason it was closed
+    for ends (a USCIS denial, a visa number): a party's motion, with the dated share in force
+    then (``U_COLS`` uniform ``recalendar``)."""
+    return u[U_RECALENDAR] < _on(daily, row.recalendar, t_reason_ends, n_days)
+
+
+@numba.njit(cache=True, inline="always")
 def _merits_outcome(x, represented, priority, d, daily, row):
     """The judge's decision for an attending child, from the case's uniform ``x``: relief,
     termination, voluntary departure, or a removal order after a hearing (an unrepresented
@@ -743,19 +774,34 @@ def _hear(i, tau, d, n_days, cases, daily, row, visa, keys, s):
         if stage == MASTER and s.track[i] == NO_TRACK:
             next_stage, ready = MERITS, merits_at
         elif stage == MASTER and s.t_petition[i] > tau:
-            # petition pending: close the case, or continue it to a status hearing
+            # petition pending: close the case, or continue it to a status hearing. A closed
+            # case whose petition is denied is recalendared (a dated share) when USCIS decides,
+            # and comes back for a status hearing, then a merits hearing; one granted stays closed
+            wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
             if u[U_CLOSE_PENDING] < daily[row.closure, d]:
-                outcome = CLOSED
+                back = _recalendared(u, s.t_petition[i], n_days, daily, row)
+                if s.petition_granted[i] or not back:
+                    outcome = CLOSED
+                else:
+                    next_stage, ready = STATUS, s.t_petition[i] + wait
+                    s.t_closed[i], s.t_recalendared[i] = tau, ready
             else:
-                wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
                 next_stage, ready = STATUS, s.t_petition[i] + wait
         elif not s.petition_granted[i]:  # denied: back to the court for a merits hearing
             next_stage, ready = MERITS, merits_at
-        elif s.track[i] == SIJS and s.t_visa[i] > tau:  # approved, waiting for an EB-4 visa
+        elif s.track[i] == SIJS and _visa_date(i, d, cases, visa, s) > tau:
+            # approved, waiting for an EB-4 visa: closed, or continued, until the visa number is
+            # available; a closed case is recalendared then (a dated share) for the judge to end
+            # it with the relief (a case already recalendared once and closed again stays closed)
+            wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
             if u[U_CLOSE_VISA] < daily[row.closure, d]:
-                outcome = CLOSED
+                if s.t_closed[i] < np.inf or not _recalendared(u, s.t_visa[i], n_days, daily,
+                                                               row):  # fmt: skip
+                    outcome = CLOSED
+                else:
+                    next_stage, ready = STATUS, s.t_visa[i] + wait
+                    s.t_closed[i], s.t_recalendared[i] = tau, ready
             else:
-                wait = daily[row.status_lag_days, d] * e[E_STATUS_LAG]
                 next_stage, ready = STATUS, s.t_visa[i] + wait
         else:
             outcome = RELIEF

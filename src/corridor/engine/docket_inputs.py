@@ -39,6 +39,7 @@ class DocketDay(NamedTuple):
     status_lag_days: np.ndarray  # mean days from a USCIS decision or visa date to a status hearing
     # relief tracks at USCIS and the state courts
     closure: np.ndarray  # share of cases with a pending petition the judge closes administratively
+    recalendar: np.ndarray  # share of closed cases recalendared when the reason for closure ends
     prep_days: np.ndarray  # mean days from counsel to filing an asylum or T/U application
     asylum_days: np.ndarray  # mean days for USCIS to decide a child's asylum application
     asylum_grant: np.ndarray  # USCIS asylum grant rate

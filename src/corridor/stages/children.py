@@ -78,6 +78,10 @@ class Children:
         self.t_petition = np.full(n, np.inf)  # USCIS decision on the relief track
         self.petition_granted = np.zeros(n, dtype=bool)
         self.t_decision = np.full(n, np.inf)  # the court's final order
+        # an administrative closure later recalendared: off the active docket from t_closed
+        # (EOIR's initial completion) to t_recalendared (inf: none)
+        self.t_closed = np.full(n, np.inf)
+        self.t_recalendared = np.full(n, np.inf)
         self.outcome = np.zeros(n, dtype=np.int8)  # docket.OUTCOMES (0: pending)
         self.t_removed = np.full(n, np.inf)  # removal order executed by ICE
         self.t_remigrated = np.full(n, np.inf)  # set out again after removal (weakly evidenced)

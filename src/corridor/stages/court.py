@@ -130,6 +130,7 @@ def daily_inputs(ctx: RunContext) -> tuple[DocketDay, np.ndarray]:
         merits_lag_days=_daily(ctx, "court.hearing.merits_lag_days"),
         status_lag_days=_daily(ctx, "court.hearing.status_lag_days"),
         closure=_daily(ctx, "court.relief.closure_share"),
+        recalendar=_daily(ctx, "court.relief.recalendar_share"),
         prep_days=_daily(ctx, "court.relief.asylum.prep_days"),
         asylum_days=_daily(ctx, "court.relief.asylum.uscis_days"),
         asylum_grant=_daily(ctx, "court.relief.asylum.uscis_grant_rate"),
@@ -266,6 +267,8 @@ def run(ctx: RunContext) -> None:
     c.t_petition[idx] = within(r.t_petition)
     c.petition_granted[idx] = r.petition_granted & (r.t_petition < n_days)
     c.t_decision[idx] = r.t_decision
+    c.t_closed[idx] = r.t_closed
+    c.t_recalendared[idx] = within(r.t_recalendared)
     c.outcome[idx] = r.outcome
 
     # removal orders: ICE executes the outstanding orders at a dated rate by kind of order (a
@@ -313,7 +316,7 @@ class _Cases:
 
     def __init__(self, c, idx: np.ndarray):
         for name in ("country", "t_file", "t_decision", "t_counsel", "counsel", "outcome",
-                     "t_removed", "t_remigrated"):  # fmt: skip
+                     "t_removed", "t_remigrated", "t_closed", "t_recalendared"):  # fmt: skip
             setattr(self, name, getattr(c, name)[idx])
 
 
@@ -324,21 +327,35 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     c = _Cases(ctx.children, idx)  # tallies over cases only: same counts, less work
     tally = Tally(c.country, n_days)
     tf, td = c.t_file, c.t_decision
+    # a case administratively closed and later recalendared: EOIR counts the closure as its
+    # initial completion and the case is off the pending counts (EOIR's and TRAC's) until it is
+    # recalendared; its later decision is a subsequent completion, not counted again
+    t_first, t_back = np.minimum(c.t_closed, td), c.t_recalendared
+    t_out_back = np.where(np.isfinite(t_back), td, np.inf)  # no second interval: none
+
+    def stock(mask=None):
+        return tally.stock(tf, t_first, mask) + tally.stock(t_back, t_out_back, mask)
+
     out.add("court_filings_uac", "flow", tally.flow(tf), unit="case")
     # what EOIR's records flag as a child's case under the dated flag rule (a measurement rule)
     flagged = ctx.children.uac_flagged[idx]
     out.add("court_filings_uac_flagged", "flow", tally.flow(tf, flagged), unit="case")
-    pending = tally.stock(tf, td)
+    pending = stock()
     out.add("court_pending_uac", "stock", pending, unit="case")
-    out.add("court_pending_uac_flagged", "stock", tally.stock(tf, td, flagged), unit="case")
-    completions = tally.flow(td)
+    out.add("court_pending_uac_flagged", "stock", stock(flagged), unit="case")
+    # every completion: a case's decision, and a closure later recalendared (EOIR's initial
+    # completion of that case; the decision after it is a subsequent completion)
+    recalendared = np.isfinite(c.t_closed)
+    closed_then_back = tally.flow(c.t_closed, recalendared)
+    completions = tally.flow(td) + closed_then_back
     out.add("court_completions_uac", "flow", completions, unit="case")
+    out.add("court_recalendared_uac", "flow", tally.flow(t_back), unit="case")
     # the 2014 priority docket's own universe: EOIR's priority-coded UC cases (UAC-R01..R10,
     # P04, OUT-19), coded by DHS on the NTAs of recent arrivals (court.filing.priority_code_share)
     priority = r.priority
     out.add("court_filings_priority", "flow", tally.flow(tf, priority), unit="case")
-    out.add("court_completions_priority", "flow", tally.flow(td, priority), unit="case")
-    out.add("court_pending_priority", "stock", tally.stock(tf, td, priority), unit="case")
+    out.add("court_completions_priority", "flow", tally.flow(t_first, priority), unit="case")
+    out.add("court_pending_priority", "stock", stock(priority), unit="case")
     out.add("court_pending_other", "stock", r.other_pending, unit="case")
     out.add("court_pending_total", "stock", pending[-1] + r.other_pending, unit="case")
     out.add("court_completions_other", "flow", r.other_completions, unit="case")
@@ -367,7 +384,7 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
         ia_share = np.where(completions > 0, in_absentia / completions, np.nan)
     out.add("in_absentia_share", "average", ia_share, weight="court_completions_uac", unit="share")
     out.add("relief_granted", "flow", by_outcome[dk.RELIEF], unit="case")
-    out.add("terminated_or_closed", "flow", by_outcome[dk.CLOSED], unit="case")
+    out.add("terminated_or_closed", "flow", by_outcome[dk.CLOSED] + closed_then_back, unit="case")
     out.add("voluntary_departure", "flow", by_outcome[dk.VOLUNTARY_DEPARTURE], unit="case")
     removal = in_absentia + by_outcome[dk.REMOVAL_AFTER_HEARING]
     out.add("removal_ordered", "flow", removal, unit="case")

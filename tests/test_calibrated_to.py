@@ -20,7 +20,7 @@ def test_shipped_calibrated_to_names_shipped_facts():
     assert tuned, "the court's tuned values record their targets"
     assert set(tuned) <= known_fact_ids()
     # the juvenile backlog of mid-2014 was the court's tuning target (issue 12)
-    assert any(p.startswith("court.judges.juvenile_weight") for p in tuned["UAC-P01"])
+    assert any(p.startswith("court.judges.priority_weight") for p in tuned["UAC-P01"])
 
 
 def test_role_of_a_tuned_fact_is_calibration_target():
@@ -57,7 +57,7 @@ def test_bad_calibrated_to_is_one_line(tmp_path, entry, needle):
 
 
 def test_params_command_shows_calibration_targets():
-    res = runner.invoke(app, ["params", "court.judges.juvenile_weight"])
+    res = runner.invoke(app, ["params", "court.judges.priority_weight"])
     assert res.exit_code == 0, res.output
     assert "calibrated to" in res.output and "UAC-P01" in res.output
 

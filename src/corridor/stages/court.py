@@ -108,11 +108,18 @@ def daily_inputs(ctx: RunContext) -> tuple[DocketDay, np.ndarray]:
         name = path.rsplit(".", 1)[1].removesuffix("_share")
         return {f"{name}_{g}": _daily(ctx, path, g) for g in DECISION_GROUPS}
 
+    order = _order(ctx)
+    # the children's docket weight: the priority docket's while its order is in force
+    weight = np.where(
+        order == dk.PRIORITY,
+        _daily(ctx, "court.judges.priority_weight"),
+        _daily(ctx, "court.judges.juvenile_weight"),
+    )
     days = DocketDay(
         judges=_daily(ctx, "court.judges.on_board"),
         other_per_judge_day=per_year / 365.0,
-        juvenile_weight=_daily(ctx, "court.judges.juvenile_weight"),
-        order=_order(ctx),
+        juvenile_weight=weight,
+        order=order,
         other_receipts=_daily(ctx, "court.other_docket.receipts") / 365.0,
         work_master=_daily(ctx, "court.judges.hearing_time", "master") * case_days,
         work_merits=_daily(ctx, "court.judges.hearing_time", "merits") * case_days,

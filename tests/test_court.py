@@ -225,3 +225,30 @@ def test_docket_order_is_a_dated_scenario_value(order, name):
     np.testing.assert_array_equal(a.t_file, b.t_file)
     decided_a, decided_b = np.isfinite(a.t_decision), np.isfinite(b.t_decision)
     assert decided_a.sum() > 10_000 and (decided_a != decided_b).any(), name
+
+
+def test_the_priority_weight_applies_only_while_the_priority_order_is_in_force():
+    """court.judges.priority_weight is the children's docket weight on the days the priority
+    order is in force (18 Jul 2014 - 31 Jan 2017 in history), court.judges.juvenile_weight on
+    the others."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from corridor.engine import docket as dk
+    from corridor.engine.clock import Clock
+    from corridor.parameters.tree import load_parameters
+    from corridor.stages.court import daily_inputs
+
+    ctx = SimpleNamespace(params=load_parameters(),
+                          clock=Clock.between(dt.date(2013, 10, 1), dt.date(2018, 9, 30)))  # fmt: skip
+    days, _ = daily_inputs(ctx)
+    prio = days.order == dk.PRIORITY
+    assert prio.any() and (~prio).any()
+    o = ctx.clock.origin
+    assert prio[(dt.date(2014, 7, 18) - o).days] and not prio[(dt.date(2014, 7, 17) - o).days]
+    assert not prio[(dt.date(2017, 1, 31) - o).days]
+    pw = ctx.params["court.judges.priority_weight"].daily(o, ctx.clock.n_days)
+    jw = ctx.params["court.judges.juvenile_weight"].daily(o, ctx.clock.n_days)
+    np.testing.assert_array_equal(days.juvenile_weight[prio], pw[prio])
+    np.testing.assert_array_equal(days.juvenile_weight[~prio], jw[~prio])
+    assert not np.allclose(pw[prio], jw[prio])  # the two differ, so the test can fail

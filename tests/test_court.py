@@ -72,6 +72,19 @@ def test_pending_stock_is_filings_less_completions(baseline_2013_2020):
     )
 
 
+def test_represented_share_counts_only_pending_cases(baseline_2013_2020):
+    """The represented share is of the pending cases: a case off the pending counts while
+    administratively closed is not a represented pending case either (it was, and the share
+    went above 1 once closures were recalendared)."""
+    m = baseline_2013_2020.draws[0].metrics
+    assert m.series("court_recalendared_uac").sum() > 0  # closures happen in this run
+    for g in GROUPS:
+        share = m.series("represented_share", g)
+        ok = ~np.isnan(share)
+        assert ok.sum() > 1000
+        assert (share[ok] >= 0).all() and (share[ok] <= 1).all(), share[ok].max()
+
+
 def test_records_are_in_time_order(baseline_2013_2020):
     c = baseline_2013_2020.draws[0].children
     case = np.isfinite(c.t_file)

@@ -379,8 +379,13 @@ def metrics(ctx: RunContext, tally: Tally, out: DailyMetrics) -> None:
     )
     out.add("court_wait_days_median", "average", med, weight="court_completions_uac", unit="day")
 
+    # represented and pending: the same pending intervals as ``stock`` (none while closed),
+    # from the day counsel came (an interval that counsel reached only after it ended is empty)
     represented = np.isfinite(c.t_counsel) & (c.t_counsel <= td)
-    rep_pending = tally.stock(np.maximum(tf, c.t_counsel), td, represented)
+    rep_pending = np.zeros_like(pending)
+    for t_in, t_out in ((tf, t_first), (t_back, t_out_back)):
+        start = np.maximum(t_in, c.t_counsel)
+        rep_pending += tally.stock(start, np.maximum(start, t_out), represented)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(pending > 0, rep_pending / pending, np.nan)
     out.add("represented_share", "average", share, weight="court_pending_uac", unit="share")

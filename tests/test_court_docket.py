@@ -323,18 +323,22 @@ def test_a_child_number_beyond_32_bits_is_refused_not_wrapped():
 # --- administrative closure and recalendaring (issue 12, item 3) -----------------------------
 
 
-def represented_asylum_cases(n_days=2000, **inputs):
-    """Represented children on the asylum track from filing (prep 10 days, USCIS 100 days, one
-    judge per case so the docket never waits); the judge closes every case while USCIS decides."""
-    t = np.arange(20) * 1.0
-    n = len(t)
-    cases = dk.Cases(
+def represented_on_track(track, n=20):
+    """n children, one filed a day from day 0, represented from filing, on relief ``track``."""
+    t = np.arange(n) * 1.0
+    return dk.Cases(
         t_file=t, t_ready=t.copy(), t_private=t.copy(), country=np.zeros(n, np.int64),
         t_18=np.full(n, np.inf), t_sij_limit=np.full(n, np.inf),
-        track=np.full(n, dk.ASYLUM, np.int8), u=np.full((n, len(dk.U_COLS)), 0.5),
+        track=np.full(n, track, np.int8), u=np.full((n, len(dk.U_COLS)), 0.5),
         e=np.ones((n, len(dk.E_COLS))), child=np.arange(n), t_deadline=np.full(n, np.inf),
         coded=np.ones(n, np.bool_),
     )  # fmt: skip
+
+
+def represented_asylum_cases(n_days=2000, **inputs):
+    """Represented children on the asylum track from filing (prep 10 days, USCIS 100 days, one
+    judge per case so the docket never waits); the judge closes every case while USCIS decides."""
+    cases = represented_on_track(dk.ASYLUM)
     values = dict(judges=20.0, juvenile_weight=1.0, work_master=0.01, work_merits=0.01,
                   other_per_judge_day=1.0, attend_represented=1.0, notice_proven=1.0,
                   prep_days=10.0, asylum_days=100.0, asylum_after_18=1.0, closure=1.0,
@@ -387,15 +391,7 @@ def test_the_backlog_by_filing_year_leaves_out_cases_while_closed():
 def sij_cases(visa_wait, n_days=3000, **inputs):
     """Represented children on the SIJ track from filing: a state-court order after 100 days
     and USCIS approval 100 days later (day t_file + 200); never closed (continued)."""
-    t = np.arange(20) * 1.0
-    n = len(t)
-    cases = dk.Cases(
-        t_file=t, t_ready=t.copy(), t_private=t.copy(), country=np.zeros(n, np.int64),
-        t_18=np.full(n, np.inf), t_sij_limit=np.full(n, np.inf),
-        track=np.full(n, dk.SIJS, np.int8), u=np.full((n, len(dk.U_COLS)), 0.5),
-        e=np.ones((n, len(dk.E_COLS))), child=np.arange(n), t_deadline=np.full(n, np.inf),
-        coded=np.ones(n, np.bool_),
-    )  # fmt: skip
+    cases = represented_on_track(dk.SIJS)
     values = dict(judges=20.0, juvenile_weight=1.0, work_master=0.01, work_merits=0.01,
                   other_per_judge_day=1.0, attend_represented=1.0, notice_proven=1.0,
                   state_court_days=100.0, i360_days=100.0, sijs_approval=1.0, closure=0.0,

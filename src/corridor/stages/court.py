@@ -180,8 +180,12 @@ def _seed(ctx: RunContext, name: str) -> int:
     return stream_key(ctx.streams[f"court.{name}"])
 
 
-def _exp(u: np.ndarray) -> np.ndarray:
-    return -np.log1p(-u)
+def _exp(u: np.ndarray, in_place: bool = False) -> np.ndarray:
+    """Unit exponentials -log1p(-u), with one array allocated (or none: ``in_place`` overwrites
+    ``u``) instead of three: the same ufuncs on the same values, so the same bits."""
+    x = np.negative(u, out=u) if in_place else np.negative(u)
+    np.log1p(x, out=x)
+    return np.negative(x, out=x)
 
 
 def run(ctx: RunContext) -> None:
@@ -247,7 +251,7 @@ def run(ctx: RunContext) -> None:
         t_sij_limit=t_sij_limit,
         track=track,
         u=uniforms(_seed(ctx, "decisions"), idx, len(dk.U_COLS)),
-        e=_exp(uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS))),
+        e=_exp(uniforms(_seed(ctx, "durations"), idx, len(dk.E_COLS)), in_place=True),
         child=idx,
         t_deadline=t_deadline,
         coded=coded,

@@ -276,6 +276,25 @@ def test_census_facts_carry_the_fluid_reference(small):
     assert b.loc["T-8", "fluid_reference"] != b.loc["T-8", "simulated_median"]
     assert b.drop(index="T-8")["fluid_reference"].isna().all()
     assert "one-line fluid model" in text
+    assert "closer than the fluid model on" in text
+
+
+def test_census_vs_fluid_counts_the_facts_the_model_wins():
+    """The headline counts the census facts on which the model is strictly closer than the
+    fluid model and names the others (a tie is not a win): the issue's test, fact by fact."""
+    from corridor.analysis.backtest import _census_vs_fluid
+
+    t = pd.DataFrame({
+        "id": ["A", "B", "C", "D", "E"],
+        "metric": ["orr_census"] * 4 + ["orr_released"],
+        "status": ["compared", "compared", "compared", "outside window", "compared"],
+        "relative_error": [-0.05, 0.10, -0.20, 0.0, 0.0],
+        "fluid_relative_error": [0.20, -0.10, 0.15, 0.5, np.nan],
+    })  # fmt: skip
+    h = _census_vs_fluid(t)
+    assert h["compared"] == 3 and h["model_closer"] == 1
+    assert h["fluid_closer"] == ["B", "C"]  # B ties, C is the fluid's
+    assert h["model"] == pytest.approx(0.10) and h["fluid"] == pytest.approx(0.15)
 
 
 def test_backtest_values_are_the_model_outputs(small):

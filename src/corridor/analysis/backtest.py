@@ -847,11 +847,18 @@ def headline(table: pd.DataFrame) -> dict:
 
 def _census_vs_fluid(table: pd.DataFrame) -> dict:
     """Median |relative error| of the agent model and of the one-line fluid model on the same
-    census facts (the reference a planner would otherwise use)."""
+    census facts (the reference a planner would otherwise use), and the issue's own test, fact
+    by fact: on how many the model is strictly closer (``model_closer``), and the facts on
+    which the fluid model is as close or closer (``fluid_closer``, ids in table order)."""
     c = table[(table["metric"] == fluid_reference.CENSUS) & (table["status"] == "compared")]
     c = c[np.isfinite(c["fluid_relative_error"].astype(float))]
+    model = c["relative_error"].astype(float).abs()
+    fluid = c["fluid_relative_error"].astype(float).abs()
+    closer = model < fluid
     return {
         "compared": len(c),
-        "model": float(c["relative_error"].abs().median()) if len(c) else np.nan,
-        "fluid": float(c["fluid_relative_error"].abs().median()) if len(c) else np.nan,
+        "model": float(model.median()) if len(c) else np.nan,
+        "fluid": float(fluid.median()) if len(c) else np.nan,
+        "model_closer": int(closer.sum()),
+        "fluid_closer": [str(i) for i in c.loc[~closer, "id"]],
     }

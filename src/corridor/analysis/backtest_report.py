@@ -107,6 +107,17 @@ def headline_lines(bt: Backtest) -> list[str]:
             f"{_pct(cf['model'])}; the one-line fluid model (census' = referrals - census / "
             f"mean stay) on the same draws: {_pct(cf['fluid'])}."
         )
+        if "model_closer" in cf:  # a headline written before the count has only the medians
+            lost = cf.get("fluid_closer") or []
+            lines.append(
+                f"The model is closer than the fluid model on {cf['model_closer']} of "
+                f"{cf['compared']} census facts"
+                + (
+                    f"; the fluid model is as close or closer on {', '.join(lost)}."
+                    if lost
+                    else "."
+                )
+            )
     if h["annual_not_modelled"]:
         lines.append("Not modelled yet: " + ", ".join(h["annual_not_modelled"]) + ".")
     return lines

@@ -210,14 +210,13 @@ def _executor(cluster: str | None, workers: int | None, draws: int):
 
 def _announce_compile() -> None:
     """Say so on stderr, terminal or not, when the kernels must be compiled (the first run after
-    installing): a new user's first run must not silently take 15 s. It is one line, before any
-    work, and only then."""
-    from corridor.engine.kernels import uncached_kernels
+    installing): a new user's first run must not silently take half a minute. It is one line,
+    before any work, and only then."""
+    from corridor.engine.kernels import compile_message, uncached_kernels
 
     missing = uncached_kernels()
     if missing:
-        err.print(f"compiling {len(missing)} simulation kernels (first run after installing; "
-                  "about 15 s, then cached)", highlight=False)  # fmt: skip
+        err.print(compile_message(len(missing)), highlight=False)
 
 
 def _print_headlines(result) -> None:

@@ -77,13 +77,12 @@ def warm_up(say: Callable[[str], None] | None = _stderr) -> None:
     global _WARM
     if _WARM:
         return
-    from corridor.engine.kernels import uncached_kernels
+    from corridor.engine.kernels import compile_message, uncached_kernels
     from corridor.simulation import Simulation
 
     missing = uncached_kernels()
     if missing and say:
-        say(f"compiling {len(missing)} simulation kernels (first run after installing; "
-            "about 15 s, then cached)")  # fmt: skip
+        say(compile_message(len(missing)))
     Simulation("baseline", WARM_UP_START, WARM_UP_END, seed=1).run_draw(0)
     _WARM = True
 

@@ -1,5 +1,5 @@
-"""The first run after installing compiles the kernels (about 30 s on 2 cores): it says so, on a terminal
-or not (issue 13, section 5)."""
+"""The first run after installing compiles the kernels (about 30 s on 2 cores): it says so, on
+a terminal or not (issue 13, section 5)."""
 
 from __future__ import annotations
 
